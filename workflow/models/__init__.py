@@ -1,0 +1,25 @@
+from .case import FINAL_STATES, PHASES, Case, ConflictDeclaration, State, TimelineEvent
+from .decisions import AgendaItem, Appeal, BoardMeeting, Decision, LegalBasis, Offer, Recommendation, Screening
+from .money import FinalReport, JobReport, LedgerEntry, Payment, PaymentRequest
+
+__all__ = [
+    "FINAL_STATES",
+    "PHASES",
+    "AgendaItem",
+    "Appeal",
+    "BoardMeeting",
+    "Case",
+    "ConflictDeclaration",
+    "Decision",
+    "FinalReport",
+    "JobReport",
+    "LedgerEntry",
+    "LegalBasis",
+    "Offer",
+    "Payment",
+    "PaymentRequest",
+    "Recommendation",
+    "Screening",
+    "State",
+    "TimelineEvent",
+]
