@@ -138,7 +138,9 @@ class Application(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="application_end_after_start",
                 violation_error_message=_("The project cannot end before it starts."),
             ),
@@ -185,6 +187,9 @@ class CostLine(models.Model):
         ordering = ["pk"]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="cost_line_amount_not_negative")]
 
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount}"
+
 
 class FinancingLine(models.Model):
     """A line of the project's financing; together they must equal the total cost."""
@@ -205,6 +210,9 @@ class FinancingLine(models.Model):
         verbose_name_plural = _("financing lines")
         ordering = ["pk"]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="financing_line_amount_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}: {self.amount}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -264,3 +272,6 @@ class SupportDeclaration(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="support_declaration_amount_not_negative")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.grantor} {self.granted_on}: {self.amount}"

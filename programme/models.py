@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 # The hard ceiling of the support share: no rule may allow more (SPEC §2).
 SUPPORT_SHARE_HARD_CEILING = Decimal("75")
 
+
 def default_job_followup_months() -> list[int]:
     return [12, 24]
 
@@ -104,7 +105,9 @@ class Programme(models.Model):
     offer_expiry_months = models.PositiveSmallIntegerField(_("offer expires (months after project end)"), default=6)
     screening_days = models.PositiveSmallIntegerField(_("screening service level (days)"), default=14)
     appeal_days = models.PositiveSmallIntegerField(_("appeal deadline (days)"), default=21)
-    job_followup_months = models.JSONField(_("job reports asked for (months after completion)"), default=default_job_followup_months)
+    job_followup_months = models.JSONField(
+        _("job reports asked for (months after completion)"), default=default_job_followup_months
+    )
     de_minimis_ceiling_eur = models.DecimalField(
         _("de minimis ceiling (EUR)"), max_digits=12, decimal_places=2, default=Decimal("300000")
     )
@@ -114,9 +117,7 @@ class Programme(models.Model):
         max_length=200,
         default="Kommisjonsforordning (EU) 2023/2831 (EØS-avtalen vedlegg XV)",
     )
-    eur_nok_rate = models.DecimalField(
-        _("EUR → NOK rate"), max_digits=8, decimal_places=4, default=Decimal("11.5000")
-    )
+    eur_nok_rate = models.DecimalField(_("EUR → NOK rate"), max_digits=8, decimal_places=4, default=Decimal("11.5000"))
     public_register_threshold_eur = models.DecimalField(
         _("register for public support from (EUR)"), max_digits=12, decimal_places=2, default=Decimal("100000")
     )
@@ -136,7 +137,6 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
-
 
 
 class Municipality(models.Model):

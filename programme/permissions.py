@@ -26,9 +26,7 @@ def adviser_municipality_ids(user: Any, programme_id: int) -> set[int]:
     if not _is_person(user):
         return set()
     return set(
-        user.staff_roles.filter(programme_id=programme_id, kind="adviser").values_list(
-            "municipalities__pk", flat=True
-        )
+        user.staff_roles.filter(programme_id=programme_id, kind="adviser").values_list("municipalities__pk", flat=True)
     ) - {None}
 
 

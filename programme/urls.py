@@ -1,22 +1,19 @@
-"""
-URL configuration for programme project.
+"""Top-level URLs.  The apps are included by dotted string (see DESIGN.md: dependencies)."""
 
-The `urlpatterns` list routes URLs to views. For more information please see:
-    https://docs.djangoproject.com/en/5.2/topics/http/urls/
-Examples:
-Function views
-    1. Add an import:  from my_app import views
-    2. Add a URL to urlpatterns:  path('', views.home, name='home')
-Class-based views
-    1. Add an import:  from other_app.views import Home
-    2. Add a URL to urlpatterns:  path('', Home.as_view(), name='home')
-Including another URLconf
-    1. Import the include() function: from django.urls import include, path
-    2. Add a URL to urlpatterns:  path('blog/', include('blog.urls'))
-"""
 from django.contrib import admin
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for docker-compose and load balancers: the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
 urlpatterns = [
-    path('admin/', admin.site.urls),
+    path("admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
 ]

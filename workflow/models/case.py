@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import Application
+from programme import clock
 from programme.models import Municipality, Programme
 from workflow.permissions import transition_permission
 
@@ -62,13 +64,13 @@ def has_recommendation(case: Case) -> bool:
 @condition(_("The appeal deadline (three weeks from the decision) has passed."))
 def appeal_window_open(case: Case) -> bool:
     deadline = case.appeal_deadline()
-    return deadline is not None and timezone.localdate() <= deadline
+    return deadline is not None and clock.today() <= deadline
 
 
 @condition(_("The deadline for accepting the offer has passed."))
 def offer_open_for_acceptance(case: Case) -> bool:
     offer = getattr(case, "offer", None)
-    return offer is not None and timezone.localdate() <= offer.accept_by
+    return offer is not None and clock.today() <= offer.accept_by
 
 
 @condition(_("The offer has not passed its deadline yet, so it cannot lapse."))
@@ -76,7 +78,7 @@ def lapse_is_due(case: Case) -> bool:
     offer = getattr(case, "offer", None)
     if offer is None:
         return False
-    today = timezone.localdate()
+    today = clock.today()
     if case.state == State.APPROVED:
         return today > offer.accept_by
     return today > offer.expires_on
@@ -238,9 +240,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def file_final_report(self) -> None:
         """The applicant files the final report with the final payment request."""
 
-    @transition(
-        state, source=State.REPORTING, target=State.ACCEPTED, permission=transition_permission("return_report")
-    )
+    @transition(state, source=State.REPORTING, target=State.ACCEPTED, permission=transition_permission("return_report"))
     def return_report(self) -> None:
         """The final report is returned for completion."""
 
@@ -279,7 +279,7 @@ class TimelineEvent(models.Model):
     to_state = models.CharField(_("to"), max_length=20, choices=State.choices, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     staff_only = models.BooleanField(_("staff only"), default=False)
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("when"), default=clock.now, db_index=True)
 
     class Meta:
         verbose_name = _("timeline event")
@@ -296,9 +296,12 @@ class ConflictDeclaration(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conflicts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts")
     reason = models.TextField(_("reason"))
-    declared_at = models.DateTimeField(default=timezone.now)
+    declared_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("conflict of interest")
         verbose_name_plural = _("conflicts of interest")
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="conflict_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.case}"

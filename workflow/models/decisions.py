@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programme import clock
 from programme.models import BudgetYear, Programme
 
 from .case import Case
@@ -40,6 +40,9 @@ class Screening(models.Model):
         verbose_name = _("screening")
         verbose_name_plural = _("screenings")
 
+    def __str__(self) -> str:
+        return f"{self.case}"
+
 
 class Recommendation(models.Model):
     """Innstilling: the adviser's assessment and recommendation; the latest one counts."""
@@ -55,7 +58,7 @@ class Recommendation(models.Model):
     assessment = models.TextField(_("assessment"))
     conditions = models.TextField(_("conditions"), blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("recommendation")
@@ -66,6 +69,9 @@ class Recommendation(models.Model):
                 condition=Q(outcome="reject") | Q(amount__gt=0), name="recommendation_approval_has_amount"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.get_outcome_display()}"
 
 
 class BoardMeeting(models.Model):
@@ -98,6 +104,9 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "position"]
         constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="agenda_item_unique_case")]
 
+    def __str__(self) -> str:
+        return f"{self.meeting} #{self.position}: {self.case}"
+
 
 class Decision(models.Model):
     """Vedtak: the board's decision on a case, or the adviser's dismissal."""
@@ -109,16 +118,14 @@ class Decision(models.Model):
         DISMISS = "dismiss", _("Dismissed")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
-    meeting = models.ForeignKey(
-        BoardMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
-    )
+    meeting = models.ForeignKey(BoardMeeting, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     amount = models.DecimalField(_("amount (NOK)"), max_digits=14, decimal_places=2, null=True, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices, blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), default=clock.now)
 
     class Meta:
         verbose_name = _("decision")
@@ -130,6 +137,9 @@ class Decision(models.Model):
                 name="decision_approval_has_amount_and_basis",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.get_outcome_display()}"
 
 
 class Offer(models.Model):
@@ -162,6 +172,9 @@ class Offer(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case}: {self.amount}"
+
     def payable_before_final_report(self) -> Decimal:
         return self.amount - self.holdback_amount
 
@@ -173,8 +186,11 @@ class Appeal(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
     text = models.TextField(_("grounds for the appeal"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    filed_at = models.DateTimeField(default=timezone.now)
+    filed_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.filed_at:%Y-%m-%d}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programme import clock
 from programme.models import BudgetYear
 
 from .case import Case
@@ -26,8 +26,8 @@ class LedgerEntry(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ledger_entries")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     amount = models.DecimalField(_("amount (NOK)"), max_digits=14, decimal_places=2)
-    booked_on = models.DateField(_("date"), default=timezone.localdate)
-    created_at = models.DateTimeField(default=timezone.now)
+    booked_on = models.DateField(_("date"), default=clock.today)
+    created_at = models.DateTimeField(default=clock.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -42,6 +42,9 @@ class LedgerEntry(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["budget_year", "kind"]), models.Index(fields=["case", "kind"])]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.booked_on} {self.get_kind_display()} {self.amount} ({self.case})"
 
 
 class PaymentRequest(models.Model):
@@ -59,13 +62,16 @@ class PaymentRequest(models.Model):
     report = models.TextField(_("short report"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("payment request")
         verbose_name_plural = _("payment requests")
         ordering = ["created_at"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_request_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.amount}"
 
 
 class Payment(models.Model):
@@ -77,9 +83,9 @@ class Payment(models.Model):
     )
     amount = models.DecimalField(_("amount (NOK)"), max_digits=14, decimal_places=2)
     is_final = models.BooleanField(_("final payment"), default=False)
-    paid_on = models.DateField(_("paid on"), default=timezone.localdate)
+    paid_on = models.DateField(_("paid on"), default=clock.today)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    registered_at = models.DateTimeField(default=timezone.now)
+    registered_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("payment")
@@ -90,6 +96,9 @@ class Payment(models.Model):
             models.UniqueConstraint(fields=["case"], condition=Q(is_final=True), name="payment_one_final_per_case"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case}: {self.amount}"
+
 
 class FinalReport(models.Model):
     """Sluttrapport: filed with the final payment request."""
@@ -97,12 +106,15 @@ class FinalReport(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="final_reports")
     text = models.TextField(_("final report"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    filed_at = models.DateTimeField(default=timezone.now)
+    filed_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("final report")
         verbose_name_plural = _("final reports")
         ordering = ["filed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.filed_at:%Y-%m-%d}"
 
 
 class JobReport(models.Model):
@@ -112,16 +124,21 @@ class JobReport(models.Model):
     period_months = models.PositiveSmallIntegerField(_("months after completion"), null=True, blank=True)
     new_jobs = models.DecimalField(_("new jobs (FTE)"), max_digits=7, decimal_places=1)
     jobs_secured = models.DecimalField(_("jobs secured (FTE)"), max_digits=7, decimal_places=1, default=0)
-    reported_on = models.DateField(_("reported on"), default=timezone.localdate)
+    reported_on = models.DateField(_("reported on"), default=clock.today)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     on_behalf = models.BooleanField(_("registered by the administrator on the company's behalf"), default=False)
     note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("job report")
         verbose_name_plural = _("job reports")
         ordering = ["reported_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(new_jobs__gte=0) & Q(jobs_secured__gte=0), name="job_report_not_negative")
+            models.CheckConstraint(
+                condition=Q(new_jobs__gte=0) & Q(jobs_secured__gte=0), name="job_report_not_negative"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.new_jobs}"

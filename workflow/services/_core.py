@@ -1,0 +1,145 @@
+"""What every case service shares: locking, firing a transition with readable refusals, and
+writing the timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import can_proceed
+
+from programme.errors import RuleViolation
+from programme.models import BudgetYear
+from workflow.models import Case, State, TimelineEvent
+from workflow.permissions import has_declared_conflict
+
+# What a person reads: "… cannot <action>" and "Only <who> may <action>".
+ACTIONS = {
+    "take": (gettext_lazy("take the case for screening"), gettext_lazy("an adviser for the company's municipality")),
+    "return_for_completion": (
+        gettext_lazy("return the application for completion"),
+        gettext_lazy("an adviser for the company's municipality"),
+    ),
+    "resubmit": (gettext_lazy("submit the application again"), gettext_lazy("the company's own people")),
+    "dismiss": (gettext_lazy("dismiss the application"), gettext_lazy("an adviser for the company's municipality")),
+    "recommend": (gettext_lazy("recommend the case"), gettext_lazy("an adviser for the company's municipality")),
+    "reopen": (gettext_lazy("reopen the screening"), gettext_lazy("an adviser for the company's municipality")),
+    "withdraw": (gettext_lazy("withdraw the application"), gettext_lazy("the company's own people")),
+    "place_on_agenda": (
+        gettext_lazy("place the case on a board meeting"),
+        gettext_lazy("the programme's administrators and board members"),
+    ),
+    "approve": (gettext_lazy("approve the case"), gettext_lazy("board members of the meeting that has the case")),
+    "reject": (gettext_lazy("reject the case"), gettext_lazy("board members of the meeting that has the case")),
+    "defer": (gettext_lazy("defer the case"), gettext_lazy("board members of the meeting that has the case")),
+    "appeal": (gettext_lazy("appeal the decision"), gettext_lazy("the company's own people")),
+    "accept": (gettext_lazy("accept the offer"), gettext_lazy("the company's own people")),
+    "decline": (gettext_lazy("decline the offer"), gettext_lazy("the company's own people")),
+    "lapse": (gettext_lazy("let the offer lapse"), gettext_lazy("the system or an administrator")),
+    "cancel": (gettext_lazy("cancel the offer"), gettext_lazy("the programme's administrators")),
+    "file_final_report": (gettext_lazy("file the final report"), gettext_lazy("the company's own people")),
+    "return_report": (
+        gettext_lazy("return the final report"),
+        gettext_lazy("the municipality's advisers and the programme's administrators"),
+    ),
+    "complete": (gettext_lazy("complete the case"), gettext_lazy("the programme's administrators")),
+    "close": (gettext_lazy("close the case"), gettext_lazy("the system or an administrator")),
+}
+
+
+def lock_case(case: Case | int) -> Case:
+    """Re-read the case under a row lock; every service works on this fresh copy."""
+    pk = case.pk if isinstance(case, Case) else case
+    return Case.objects.select_for_update(of=("self",)).select_related("programme", "application").get(pk=pk)
+
+
+def lock_budget_year(budget_year_id: int) -> BudgetYear:
+    """Lock the budget year before any commitment against it (always before the case).
+
+    NO KEY UPDATE serialises approvals against each other while still letting other
+    transactions add ledger rows that point at the year.
+    """
+    return BudgetYear.objects.select_for_update(no_key=True).get(pk=budget_year_id)
+
+
+def state_label(state: str) -> str:
+    return str(State(state).label)
+
+
+def check_transition(case: Case, name: str, actor: Any) -> None:
+    """Refuse, in words, a transition that the state, the actor or a guard does not allow.
+
+    Checked in this order so that the message names the first rule a person must know:
+    the state, a declared conflict, the role, then the transition's guards.
+    """
+    method = getattr(case, name)
+    meta = method._django_fsm
+    action, who = ACTIONS[name]
+    if not can_proceed(method, check_conditions=False):
+        raise RuleViolation(
+            _("A case that is “%(state)s” cannot %(action)s.") % {"state": state_label(case.state), "action": action},
+            code="wrong_state",
+        )
+    if actor is not None and has_declared_conflict(actor, case):
+        raise RuleViolation(
+            _("You have declared a conflict of interest in %(reference)s and can no longer act on it.")
+            % {"reference": case.reference},
+            code="conflict",
+        )
+    if not meta.has_transition_perm(case, case.state, actor):
+        raise RuleViolation(_("Only %(who)s may %(action)s.") % {"who": who, "action": action}, code="not_allowed")
+    for condition in meta.get_transition(case.state).conditions or []:
+        if not condition(case):
+            raise RuleViolation(str(condition.message), code="guard")
+
+
+def record(
+    *,
+    case: Case,
+    actor: Any,
+    kind: str,
+    comment: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    staff_only: bool = False,
+) -> TimelineEvent:
+    return TimelineEvent.objects.create(
+        case=case,
+        actor=actor,
+        kind=kind,
+        comment=comment,
+        from_state=from_state,
+        to_state=to_state,
+        staff_only=staff_only,
+    )
+
+
+def fire(case: Case, name: str, actor: Any, *, comment: str = "", staff_only: bool = False) -> TimelineEvent:
+    """Fire transition ``name`` on a locked case, save it and write its timeline event.
+
+    Must run inside the caller's transaction so that a later refusal rolls it all back.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("fire() must run inside the service's transaction")
+    check_transition(case, name, actor)
+    source = case.state
+    getattr(case, name)()
+    case.save()
+    return record(
+        case=case,
+        actor=actor,
+        kind=TimelineEvent.Kind.TRANSITION,
+        comment=comment,
+        from_state=source,
+        to_state=case.state,
+        staff_only=staff_only,
+    )
+
+
+def required_text(value: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise RuleViolation(message, code="required")
+    return text

@@ -1,0 +1,239 @@
+"""Board meetings and decisions: the agenda, approval under the budget lock, refusal,
+deferral and appeal."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from programme import clock
+from programme.errors import RuleViolation
+from programme.models import BudgetYear, Programme
+from programme.money import format_nok
+from programme.permissions import is_admin_of, is_board_member_of
+from workflow.models import AgendaItem, Appeal, BoardMeeting, Case, Decision, LedgerEntry, LegalBasis, Offer
+from workflow.selectors import budget_year_figures, de_minimis_status
+from workflow.services._core import check_transition, fire, lock_budget_year, lock_case, record, required_text
+
+
+def meeting_create(
+    *, programme: Programme, actor: Any, date: date, members: list[Any], title: str = "", location: str = ""
+) -> BoardMeeting:
+    """Create a board meeting with its members (board members of the programme)."""
+    if not (is_admin_of(actor, programme.pk) or is_board_member_of(actor, programme.pk)):
+        raise RuleViolation(_("Only the programme's administrators and board members create board meetings."))
+    outsiders = [str(m) for m in members if not is_board_member_of(m, programme.pk)]
+    if outsiders:
+        raise RuleViolation(
+            _("Not board members of this programme: %(people)s") % {"people": ", ".join(outsiders)}, code="members"
+        )
+    with transaction.atomic():
+        meeting = BoardMeeting.objects.create(programme=programme, date=date, title=title, location=location)
+        meeting.members.set(members)
+    return meeting
+
+
+def agenda_add(*, meeting: BoardMeeting, case: Case, actor: Any) -> AgendaItem:
+    """Place a recommended (or appealed) case last on the meeting's agenda."""
+    with transaction.atomic():
+        case = lock_case(case)
+        if case.programme_id != meeting.programme_id:
+            raise RuleViolation(_("The case belongs to another programme than the meeting."))
+        if AgendaItem.objects.filter(meeting=meeting, case=case).exists():
+            raise RuleViolation(_("The case is already on this meeting's agenda."))
+        check_transition(case, "place_on_agenda", actor)
+        BoardMeeting.objects.select_for_update().get(pk=meeting.pk)
+        last = meeting.items.aggregate(last=Max("position"))["last"] or 0
+        item = AgendaItem.objects.create(meeting=meeting, case=case, position=last + 1)
+        fire(case, "place_on_agenda", actor, comment=_("On the agenda of %(meeting)s.") % {"meeting": meeting})
+    return item
+
+
+def _meeting_of(case: Case) -> BoardMeeting:
+    item = case.current_agenda_item()
+    if item is None:
+        raise RuleViolation(_("The case is not on any board meeting's agenda."))
+    return item.meeting
+
+
+def _share(amount: Decimal, total_cost: Decimal) -> Decimal:
+    return (amount * 100 / total_cost).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def decision_approve(
+    *,
+    case: Case,
+    actor: Any,
+    amount: Decimal,
+    legal_basis: str,
+    conditions: str = "",
+    share_reason: str = "",
+) -> Offer:
+    """Tilsagn: grant ``amount``, commit it against the meeting year's budget, issue the offer.
+
+    Refused when the amount breaks the support-share rule, the de minimis ceiling or the
+    available budget.  The budget year is locked first, so two approvals at the same moment
+    are counted one after the other.
+    """
+    amount = Decimal(amount)
+    if not amount.is_finite() or amount <= 0:
+        raise RuleViolation(_("Give the amount to grant."), code="amount")
+    amount = amount.quantize(Decimal("0.01"))
+    if legal_basis not in LegalBasis.values:
+        raise RuleViolation(_("Choose the legal basis of the support."), code="legal_basis")
+    meeting = _meeting_of(Case.objects.get(pk=case.pk))
+    try:
+        budget_year = BudgetYear.objects.get(programme_id=meeting.programme_id, year=meeting.date.year)
+    except BudgetYear.DoesNotExist as missing:
+        raise RuleViolation(
+            _("The programme has no budget for %(year)s, the year of the meeting.") % {"year": meeting.date.year},
+            code="no_budget",
+        ) from missing
+
+    with transaction.atomic():
+        budget_year = lock_budget_year(budget_year.pk)
+        case = lock_case(case)
+        check_transition(case, "approve", actor)
+        programme = case.programme
+        application = case.application
+
+        total_cost = application.total_cost()
+        if total_cost <= 0:
+            raise RuleViolation(_("The application has no costs to grant support against."), code="support_share")
+        share = _share(amount, total_cost)
+        if share > programme.support_share_ceiling:
+            raise RuleViolation(
+                _("%(amount)s is %(share)s %% of the costs; support may never exceed %(ceiling)s %%.")
+                % {"amount": format_nok(amount), "share": share, "ceiling": programme.support_share_ceiling},
+                code="support_share",
+            )
+        if share > programme.support_share_max and not share_reason.strip():
+            raise RuleViolation(
+                _(
+                    "%(amount)s is %(share)s %% of the costs, above the programme's %(max)s %%; "
+                    "give the reasons for the higher share."
+                )
+                % {"amount": format_nok(amount), "share": share, "max": programme.support_share_max},
+                code="support_share",
+            )
+
+        today = clock.today()
+        amount_eur = (amount / programme.eur_nok_rate).quantize(Decimal("0.01"))
+        if legal_basis == LegalBasis.DE_MINIMIS:
+            status = de_minimis_status(application=application, on=today, exclude_case=case)
+            if status.used_eur + amount_eur > status.ceiling_eur:
+                raise RuleViolation(
+                    _(
+                        "The grant of EUR %(grant)s would bring the company's de minimis support over "
+                        "%(years)s years to EUR %(total)s, above the ceiling of EUR %(ceiling)s."
+                    )
+                    % {
+                        "grant": amount_eur,
+                        "years": programme.de_minimis_years,
+                        "total": status.used_eur + amount_eur,
+                        "ceiling": status.ceiling_eur,
+                    },
+                    code="de_minimis",
+                )
+
+        figures = budget_year_figures(budget_year=budget_year)
+        if amount > figures.available:
+            raise RuleViolation(
+                _("%(amount)s does not fit the budget of %(year)s: only %(available)s is available.")
+                % {"amount": format_nok(amount), "year": budget_year.year, "available": format_nok(figures.available)},
+                code="budget",
+            )
+
+        decision = Decision.objects.create(
+            case=case,
+            meeting=meeting,
+            outcome=Decision.Outcome.APPROVE,
+            amount=amount,
+            legal_basis=legal_basis,
+            conditions=conditions,
+            reasons=share_reason,
+            decided_by=actor,
+        )
+        end = application.end_date or today
+        offer = Offer.objects.create(
+            case=case,
+            decision=decision,
+            budget_year=budget_year,
+            amount=amount,
+            support_share=share,
+            holdback_amount=(amount * programme.holdback_share / 100).quantize(Decimal("0.01"), ROUND_HALF_UP),
+            legal_basis=legal_basis,
+            amount_eur=amount_eur,
+            accept_by=today + relativedelta(days=programme.acceptance_days),
+            final_report_due=end + relativedelta(days=programme.final_report_days),
+            expires_on=end + relativedelta(months=programme.offer_expiry_months),
+            public_register_required=amount_eur >= programme.public_register_threshold_eur,
+        )
+        LedgerEntry.objects.create(
+            budget_year=budget_year, case=case, kind=LedgerEntry.Kind.COMMIT, amount=amount, created_by=actor
+        )
+        fire(
+            case,
+            "approve",
+            actor,
+            comment=_("Granted %(amount)s (%(share)s %% of the costs).")
+            % {"amount": format_nok(amount), "share": share},
+        )
+    return offer
+
+
+def decision_reject(*, case: Case, actor: Any, reasons: str) -> Decision:
+    """Avslag: the board refuses, with reasons; the applicant may appeal within three weeks."""
+    text = required_text(reasons, _("Give the reasons for the refusal."))
+    with transaction.atomic():
+        case = lock_case(case)
+        check_transition(case, "reject", actor)
+        decision = Decision.objects.create(
+            case=case, meeting=_meeting_of(case), outcome=Decision.Outcome.REJECT, reasons=text, decided_by=actor
+        )
+        fire(case, "reject", actor, comment=text)
+    return decision
+
+
+def decision_defer(*, case: Case, actor: Any, comment: str = "") -> Decision:
+    """The board defers the case; it goes back to ``recommended`` for a later meeting."""
+    with transaction.atomic():
+        case = lock_case(case)
+        check_transition(case, "defer", actor)
+        decision = Decision.objects.create(
+            case=case, meeting=_meeting_of(case), outcome=Decision.Outcome.DEFER, reasons=comment, decided_by=actor
+        )
+        fire(case, "defer", actor, comment=comment or _("Deferred to a later meeting."))
+    return decision
+
+
+def case_appeal(*, case: Case, actor: Any, text: str) -> Appeal:
+    """Klage: the applicant appeals a refusal or dismissal within the appeal deadline."""
+    grounds = required_text(text, _("Give the grounds for the appeal."))
+    with transaction.atomic():
+        case = lock_case(case)
+        check_transition(case, "appeal", actor)
+        appeal = Appeal.objects.create(case=case, decision=case.latest_refusal(), text=grounds, filed_by=actor)
+        fire(case, "appeal", actor, comment=grounds)
+    return appeal
+
+
+def public_register_mark(*, offer: Offer, actor: Any) -> Offer:
+    """Mark an award as recorded in the Register for offentlig støtte."""
+    with transaction.atomic():
+        case = lock_case(offer.case_id)
+        if not is_admin_of(actor, case.programme_id):
+            raise RuleViolation(_("Only the programme's administrators register awards."))
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if offer.public_register_done_at is not None:
+            raise RuleViolation(_("The award is already marked as registered."))
+        offer.public_register_done_at = clock.now()
+        offer.save(update_fields=["public_register_done_at"])
+        record(case=case, actor=actor, kind="note", comment=_("Registered in the Register for public support."))
+    return offer

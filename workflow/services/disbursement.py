@@ -1,0 +1,402 @@
+"""From offer to completion: acceptance, lapse, cancellation, payments, the final report,
+job reports and closing.  Whatever was committed and not paid is released when a case ends."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programme import clock
+from programme.errors import RuleViolation
+from programme.money import format_nok
+from workflow.models import (
+    Case,
+    FinalReport,
+    JobReport,
+    LedgerEntry,
+    Offer,
+    Payment,
+    PaymentRequest,
+    State,
+    TimelineEvent,
+)
+from workflow.permissions import is_case_admin, is_case_applicant, no_conflict
+from workflow.selectors import case_money
+from workflow.services._core import check_transition, fire, lock_case, record, required_text
+
+
+def _amount(value: Any, label: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except Exception as error:  # noqa: BLE001 - any unparsable input is the same mistake
+        raise RuleViolation(_("%(label)s must be an amount in kroner.") % {"label": label}) from error
+    if not amount.is_finite() or amount <= 0:
+        raise RuleViolation(_("%(label)s must be more than zero.") % {"label": label}, code="amount")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _release_unpaid(case: Case, actor: Any, note: str) -> Decimal:
+    """Release what is committed and not paid; returns the amount released."""
+    money = case_money(case=case)
+    if money.unpaid <= 0:
+        return Decimal("0.00")
+    LedgerEntry.objects.create(
+        budget_year=case.offer.budget_year,
+        case=case,
+        kind=LedgerEntry.Kind.RELEASE,
+        amount=money.unpaid,
+        created_by=actor,
+        note=note[:200],
+    )
+    record(
+        case=case,
+        actor=actor,
+        kind=TimelineEvent.Kind.MONEY,
+        comment=_("%(amount)s released back to the budget.") % {"amount": format_nok(money.unpaid)},
+    )
+    return money.unpaid
+
+
+def offer_accept(*, case: Case, actor: Any) -> Offer:
+    """The applicant accepts the offer's terms; the start deadline begins to run."""
+    with transaction.atomic():
+        case = lock_case(case)
+        fire(case, "accept", actor, comment=_("Offer accepted."))
+        offer = Offer.objects.select_for_update().get(case=case)
+        now = clock.now()
+        offer.accepted_at = now
+        offer.start_by = timezone.localdate(now) + relativedelta(months=case.programme.start_months)
+        offer.save(update_fields=["accepted_at", "start_by"])
+    return offer
+
+
+def offer_decline(*, case: Case, actor: Any, comment: str = "") -> Case:
+    with transaction.atomic():
+        case = lock_case(case)
+        fire(case, "decline", actor, comment=comment or _("Offer declined."))
+        _release_unpaid(case, actor, "declined")
+    return case
+
+
+def case_lapse(*, case: Case, actor: Any = None) -> Case:
+    """The offer lapsed (not accepted in time, or expired); ``actor=None`` is the system."""
+    with transaction.atomic():
+        case = lock_case(case)
+        reason = (
+            _("The offer was not accepted by the deadline.")
+            if case.state == State.APPROVED
+            else _("The offer expired without a final payment request.")
+        )
+        fire(case, "lapse", actor, comment=reason)
+        _release_unpaid(case, actor, "lapsed")
+    return case
+
+
+def case_cancel(*, case: Case, actor: Any, reason: str) -> Case:
+    """The programme withdraws the offer (with reasons); the unpaid commitment is released."""
+    text = required_text(reason, _("Give the reasons for cancelling the offer."))
+    with transaction.atomic():
+        case = lock_case(case)
+        fire(case, "cancel", actor, comment=text)
+        _release_unpaid(case, actor, "cancelled")
+    return case
+
+
+def payment_request_create(*, case: Case, actor: Any, amount: Any, costs_to_date: Any, report: str) -> PaymentRequest:
+    """The applicant asks for a part payment against the costs documented so far."""
+    text = required_text(report, _("Write a short report on the work so far."))
+    requested = _amount(amount, _("The amount"))
+    costs = _amount(costs_to_date, _("The costs to date"))
+    with transaction.atomic():
+        case = lock_case(case)
+        if not is_case_applicant(actor, case):
+            raise RuleViolation(_("Only the company's own people may request payments."), code="not_allowed")
+        if case.state != State.ACCEPTED:
+            raise RuleViolation(
+                _("Part payments can be requested only while the offer is accepted and the project runs."),
+                code="wrong_state",
+            )
+        _check_part_payment(case, requested)
+        request = PaymentRequest.objects.create(
+            case=case, amount=requested, costs_to_date=costs, report=text, created_by=actor
+        )
+        record(
+            case=case,
+            actor=actor,
+            kind=TimelineEvent.Kind.MONEY,
+            comment=_("Part payment of %(amount)s requested.") % {"amount": format_nok(requested)},
+        )
+    return request
+
+
+def _check_part_payment(case: Case, amount: Decimal) -> None:
+    offer = case.offer
+    money = case_money(case=case)
+    limit = offer.payable_before_final_report()
+    if money.paid + amount > limit:
+        raise RuleViolation(
+            _(
+                "Before the final report at most %(limit)s may be paid (the grant less the %(holdback)s held back); "
+                "%(paid)s is paid already."
+            )
+            % {
+                "limit": format_nok(limit),
+                "holdback": format_nok(offer.holdback_amount),
+                "paid": format_nok(money.paid),
+            },
+            code="holdback",
+        )
+
+
+def final_report_file(*, case: Case, actor: Any, text: str, amount: Any, costs_to_date: Any) -> FinalReport:
+    """Sluttrapport with the final payment request."""
+    body = required_text(text, _("Write the final report."))
+    requested = _amount(amount, _("The amount"))
+    costs = _amount(costs_to_date, _("The costs to date"))
+    with transaction.atomic():
+        case = lock_case(case)
+        check_transition(case, "file_final_report", actor)
+        money = case_money(case=case)
+        if money.paid + requested > case.offer.amount:
+            raise RuleViolation(
+                _("The final payment may be at most %(rest)s: the grant less what is paid already.")
+                % {"rest": format_nok(case.offer.amount - money.paid)},
+                code="grant",
+            )
+        report = FinalReport.objects.create(case=case, text=body, filed_by=actor)
+        PaymentRequest.objects.create(
+            case=case, is_final=True, amount=requested, costs_to_date=costs, report=body, created_by=actor
+        )
+        fire(
+            case,
+            "file_final_report",
+            actor,
+            comment=_("Final report filed; final payment of %(amount)s requested.") % {"amount": format_nok(requested)},
+        )
+    return report
+
+
+def final_report_return(*, case: Case, actor: Any, message: str) -> Case:
+    """Return the final report for completion; the pending final request is refused."""
+    text = required_text(message, _("Say what the final report lacks."))
+    with transaction.atomic():
+        case = lock_case(case)
+        fire(case, "return_report", actor, comment=text)
+        case.payment_requests.filter(is_final=True, status=PaymentRequest.Status.PENDING).update(
+            status=PaymentRequest.Status.REFUSED
+        )
+    return case
+
+
+def payment_register(
+    *,
+    case: Case,
+    actor: Any,
+    amount: Any,
+    is_final: bool = False,
+    request: PaymentRequest | None = None,
+    paid_on: date | None = None,
+) -> Payment:
+    """Register a payment.  Part payments keep the hold-back; the single final payment needs
+    the final report, completes the case and releases the unpaid remainder."""
+    paid_amount = _amount(amount, _("The amount"))
+    with transaction.atomic():
+        case = lock_case(case)
+        if not (is_case_admin(actor, case) and no_conflict(actor, case)):
+            if actor is not None and not no_conflict(actor, case):
+                raise RuleViolation(
+                    _("You have declared a conflict of interest in %(reference)s and can no longer act on it.")
+                    % {"reference": case.reference},
+                    code="conflict",
+                )
+            raise RuleViolation(_("Only the programme's administrators register payments."), code="not_allowed")
+        if request is not None:
+            request = PaymentRequest.objects.select_for_update().get(pk=request.pk)
+            if request.case_id != case.pk or request.status != PaymentRequest.Status.PENDING:
+                raise RuleViolation(_("The payment request is not pending on this case."))
+            if request.is_final != is_final:
+                raise RuleViolation(_("The payment must be of the same kind as the request (part or final)."))
+        offer = getattr(case, "offer", None)
+        if is_final:
+            if case.state != State.REPORTING:
+                raise RuleViolation(
+                    _("The final payment needs the final report: the case is “%(state)s”.")
+                    % {"state": State(case.state).label},
+                    code="wrong_state",
+                )
+            if case.payments.filter(is_final=True).exists():
+                raise RuleViolation(_("The case already has its final payment."), code="final_exists")
+            money = case_money(case=case)
+            if money.paid + paid_amount > offer.amount:
+                raise RuleViolation(
+                    _("%(amount)s would bring the payments above the grant of %(grant)s (%(paid)s paid already).")
+                    % {
+                        "amount": format_nok(paid_amount),
+                        "grant": format_nok(offer.amount),
+                        "paid": format_nok(money.paid),
+                    },
+                    code="grant",
+                )
+        else:
+            if case.state != State.ACCEPTED:
+                raise RuleViolation(
+                    _("Part payments are made only while the offer is accepted; the case is “%(state)s”.")
+                    % {"state": State(case.state).label},
+                    code="wrong_state",
+                )
+            _check_part_payment(case, paid_amount)
+
+        payment = Payment.objects.create(
+            case=case,
+            request=request,
+            amount=paid_amount,
+            is_final=is_final,
+            paid_on=paid_on or clock.today(),
+            registered_by=actor,
+        )
+        LedgerEntry.objects.create(
+            budget_year=offer.budget_year,
+            case=case,
+            kind=LedgerEntry.Kind.DISBURSE,
+            amount=paid_amount,
+            booked_on=payment.paid_on,
+            created_by=actor,
+            payment=payment,
+        )
+        if request is not None:
+            request.status = PaymentRequest.Status.PAID
+            request.save(update_fields=["status"])
+        record(
+            case=case,
+            actor=actor,
+            kind=TimelineEvent.Kind.MONEY,
+            comment=(
+                _("Final payment of %(amount)s registered.")
+                if is_final
+                else _("Part payment of %(amount)s registered.")
+            )
+            % {"amount": format_nok(paid_amount)},
+        )
+        if is_final:
+            fire(case, "complete", actor, comment=_("Project completed; the job follow-up starts."))
+            _release_unpaid(case, actor, "completed under budget")
+    return payment
+
+
+def payment_request_refuse(*, request: PaymentRequest, actor: Any, reason: str) -> PaymentRequest:
+    text = required_text(reason, _("Give the reasons for refusing the payment request."))
+    with transaction.atomic():
+        case = lock_case(request.case_id)
+        if not (is_case_admin(actor, case) and no_conflict(actor, case)):
+            raise RuleViolation(_("Only the programme's administrators decide payment requests."))
+        request = PaymentRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != PaymentRequest.Status.PENDING:
+            raise RuleViolation(_("The payment request is not pending."))
+        request.status = PaymentRequest.Status.REFUSED
+        request.save(update_fields=["status"])
+        record(case=case, actor=actor, kind=TimelineEvent.Kind.MONEY, comment=text)
+    return request
+
+
+def payment_reclaim(*, case: Case, actor: Any, amount: Any, reason: str) -> LedgerEntry:
+    """Money paid back by the company (tilbakebetaling); never more than was paid."""
+    text = required_text(reason, _("Give the reason for the reclaim."))
+    reclaimed = _amount(amount, _("The amount"))
+    with transaction.atomic():
+        case = lock_case(case)
+        if not (is_case_admin(actor, case) and no_conflict(actor, case)):
+            raise RuleViolation(_("Only the programme's administrators register reclaims."), code="not_allowed")
+        money = case_money(case=case)
+        if reclaimed > money.paid:
+            raise RuleViolation(
+                _("Only %(paid)s has been paid, so no more can be reclaimed.") % {"paid": format_nok(money.paid)},
+                code="reclaim",
+            )
+        entry = LedgerEntry.objects.create(
+            budget_year=case.offer.budget_year,
+            case=case,
+            kind=LedgerEntry.Kind.RECLAIM,
+            amount=reclaimed,
+            created_by=actor,
+            note=text[:200],
+        )
+        record(
+            case=case,
+            actor=actor,
+            kind=TimelineEvent.Kind.MONEY,
+            comment=_("%(amount)s paid back: %(reason)s") % {"amount": format_nok(reclaimed), "reason": text},
+        )
+    return entry
+
+
+def job_report_file(
+    *,
+    case: Case,
+    actor: Any,
+    new_jobs: Any,
+    jobs_secured: Any = 0,
+    period_months: int | None = None,
+    note: str = "",
+) -> JobReport:
+    """A report of the jobs created; an administrator may file it on the company's behalf.
+    The case closes by itself when the last follow-up report is in."""
+    try:
+        jobs = Decimal(str(new_jobs)).quantize(Decimal("0.1"))
+        secured = Decimal(str(jobs_secured)).quantize(Decimal("0.1"))
+    except Exception as error:  # noqa: BLE001
+        raise RuleViolation(_("Give the number of jobs as a number of full-time equivalents.")) from error
+    if not jobs.is_finite() or not secured.is_finite() or jobs < 0 or secured < 0 or jobs >= 100000:
+        raise RuleViolation(_("The number of jobs must be zero or more."), code="jobs")
+    with transaction.atomic():
+        case = lock_case(case)
+        applicant = is_case_applicant(actor, case)
+        admin = is_case_admin(actor, case) and no_conflict(actor, case)
+        if not (applicant or admin):
+            raise RuleViolation(_("Only the company's people or an administrator may report jobs."), code="not_allowed")
+        if case.state != State.COMPLETED:
+            raise RuleViolation(
+                _("Job reports are filed after the project is completed; the case is “%(state)s”.")
+                % {"state": State(case.state).label},
+                code="wrong_state",
+            )
+        followup = list(case.programme.job_followup_months)
+        if period_months is not None and period_months not in followup:
+            raise RuleViolation(_("Job reports are asked for at %(months)s months.") % {"months": followup})
+        report = JobReport.objects.create(
+            case=case,
+            period_months=period_months,
+            new_jobs=jobs,
+            jobs_secured=secured,
+            reported_by=actor,
+            on_behalf=not applicant,
+            note=note,
+        )
+        record(
+            case=case,
+            actor=actor,
+            kind=TimelineEvent.Kind.REPORT,
+            comment=(
+                _("Job report (registered on the company's behalf): %(jobs)s new jobs.")
+                if not applicant
+                else _("Job report: %(jobs)s new jobs.")
+            )
+            % {"jobs": jobs},
+        )
+        reported = set(case.job_reports.exclude(period_months=None).values_list("period_months", flat=True))
+        if followup and reported >= set(followup):
+            fire(case, "close", None, comment=_("The last job report is in; the follow-up is over."))
+    return report
+
+
+def case_close(*, case: Case, actor: Any = None) -> Case:
+    """Close a completed case when the follow-up period is over (``actor=None``: the system)."""
+    with transaction.atomic():
+        case = lock_case(case)
+        fire(case, "close", actor, comment=_("The job follow-up period is over."))
+    return case
