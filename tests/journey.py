@@ -4,9 +4,10 @@ the way the people of SPEC §1 would."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from applications.models import Application, Company
 from programme import clock

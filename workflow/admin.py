@@ -1,8 +1,12 @@
 """Cases, ledger rows and timeline events are read-only here: state and money change only
 through the services, which lock, check the rules and leave a trace."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from programme.errors import RuleViolation
+from workflow import services
 from workflow.models import Case, LedgerEntry, Offer, TimelineEvent
 
 
@@ -38,6 +42,25 @@ class CaseAdmin(ReadOnlyAdmin):
     search_fields = ["reference", "application__title", "application__company__name"]
     list_select_related = ["application", "municipality"]
     inlines = [TimelineInline]
+    actions = ["lapse_overdue_offers"]
+
+    @admin.action(description=gettext_lazy("Let the chosen offers lapse (past their deadline)"))
+    def lapse_overdue_offers(self, request, queryset):
+        # Through the service, like everywhere else: each refusal is shown with its rule.
+        for case in queryset:
+            try:
+                services.case_lapse(case=case, actor=request.user)
+            except RuleViolation as refusal:
+                self.message_user(request, f"{case.reference}: {refusal.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(reference)s has lapsed.") % {"reference": case.reference})
+
+    def has_change_permission(self, request, obj=None):
+        # Needed for admin actions to be offered; every field stays read-only below.
+        return obj is None and request.user.is_active and request.user.is_staff
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
 
 
 @admin.register(LedgerEntry)
