@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.no import orgnr
 
+from programme import clock
 from programme.models import FocusArea, Municipality, Programme
 
 not_negative = [MinValueValidator(Decimal("0"))]
@@ -22,6 +23,8 @@ not_negative = [MinValueValidator(Decimal("0"))]
 def validate_org_number(value: str) -> None:
     """Organisation number: nine digits with a mod-11 check digit (Brønnøysund)."""
     try:
+        if not (str(value).isascii() and str(value).isdigit()):
+            raise StdnumError()
         orgnr.validate(value)
     except StdnumError as error:
         raise ValidationError(
@@ -69,7 +72,7 @@ class CompanyMember(models.Model):
     is_contact = models.BooleanField(_("contact person"), default=False)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     title = models.CharField(_("title"), max_length=100, blank=True)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    joined_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("company member")
@@ -97,7 +100,7 @@ class Application(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications_created"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(auto_now=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -241,7 +244,7 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     description = models.CharField(_("description"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("attachment")

@@ -42,6 +42,9 @@ def org_number_clean(value: str) -> str:
     """Accept spaces as people type them (``974 760 673``); refuse anything else."""
     compact = "".join(str(value).split())
     try:
+        if not (compact.isascii() and compact.isdigit()):
+            # stdnum accepts other scripts' digits; we store only 0-9 so numbers compare equal.
+            raise ValidationError("not ASCII digits")
         validate_org_number(compact)
     except ValidationError as error:
         raise RuleViolation(

@@ -6,6 +6,7 @@ no server to install).  Production sets DATABASE_URL, REDIS_URL, EMAIL_URL, SECR
 DEBUG=False and ALLOWED_HOSTS.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -75,7 +76,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for a lock rather than fail at once when the worker and the web server both write.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # A file, not memory, so that a real Celery worker started by a test sees the same data.
-    DATABASES["default"]["TEST"].setdefault("NAME", str(VAR_DIR / "test.sqlite3"))
+    DATABASES["default"]["TEST"].setdefault("NAME", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "programme.User"

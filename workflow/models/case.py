@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -89,6 +90,22 @@ def final_payment_registered(case: Case) -> bool:
     return case.payments.filter(is_final=True).exists()
 
 
+@condition(_("The job follow-up is not over: reports are still due, and their period has not ended."))
+def followup_is_over(case: Case) -> bool:
+    """Over when every follow-up report is in, or when the last one is 14 days overdue."""
+    months = list(case.programme.job_followup_months)
+    if not months:
+        return True
+    reported = set(case.job_reports.exclude(period_months=None).values_list("period_months", flat=True))
+    if reported >= set(months):
+        return True
+    final = case.payments.filter(is_final=True).first()
+    if final is None:
+        return False
+    end = final.paid_on + relativedelta(months=max(months), days=14)
+    return clock.today() > end
+
+
 class Case(ConcurrentTransitionMixin, models.Model):
     """Sak: one submitted application, its state and everything decided about it."""
 
@@ -99,7 +116,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="cases")
     state = FSMField(_("state"), default=State.SUBMITTED, choices=State.choices, protected=True, db_index=True)
     submitted_at = models.DateTimeField(_("submitted"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(auto_now=True)
     imported = models.BooleanField(_("imported from an earlier portfolio"), default=False)
 
@@ -254,7 +271,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def complete(self) -> None:
         """The final payment is made; the job follow-up starts."""
 
-    @transition(state, source=State.COMPLETED, target=State.CLOSED, permission=transition_permission("close"))
+    @transition(
+        state,
+        source=State.COMPLETED,
+        target=State.CLOSED,
+        conditions=[followup_is_over],
+        permission=transition_permission("close"),
+    )
     def close(self) -> None:
         """The job follow-up is over."""
 

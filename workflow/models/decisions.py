@@ -82,7 +82,7 @@ class BoardMeeting(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="board_meetings", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = _("board meeting")

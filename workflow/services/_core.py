@@ -64,6 +64,18 @@ def lock_budget_year(budget_year_id: int) -> BudgetYear:
     return BudgetYear.objects.select_for_update(no_key=True).get(pk=budget_year_id)
 
 
+def lock_de_minimis(org_number: str) -> None:
+    """Serialise approvals for one organisation number across all programmes (each has its
+    own budget-year row), so two boards cannot both use the same de minimis headroom.
+
+    A PostgreSQL transaction-level advisory lock; SQLite already allows one writer only.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"de-minimis:{org_number}"])
+
+
 def state_label(state: str) -> str:
     return str(State(state).label)
 

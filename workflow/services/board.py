@@ -10,6 +10,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Max
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from programme import clock
@@ -19,7 +20,15 @@ from programme.money import format_nok
 from programme.permissions import is_admin_of, is_board_member_of
 from workflow.models import AgendaItem, Appeal, BoardMeeting, Case, Decision, LedgerEntry, LegalBasis, Offer
 from workflow.selectors import budget_year_figures, de_minimis_status
-from workflow.services._core import check_transition, fire, lock_budget_year, lock_case, record, required_text
+from workflow.services._core import (
+    check_transition,
+    fire,
+    lock_budget_year,
+    lock_case,
+    lock_de_minimis,
+    record,
+    required_text,
+)
 
 
 def meeting_create(
@@ -87,6 +96,8 @@ def decision_approve(
     amount = amount.quantize(Decimal("0.01"))
     if legal_basis not in LegalBasis.values:
         raise RuleViolation(_("Choose the legal basis of the support."), code="legal_basis")
+    # Refuse a wrong state or person before anything else, in the same words as elsewhere.
+    check_transition(Case.objects.select_related("programme", "application").get(pk=case.pk), "approve", actor)
     meeting = _meeting_of(Case.objects.get(pk=case.pk))
     try:
         budget_year = BudgetYear.objects.get(programme_id=meeting.programme_id, year=meeting.date.year)
@@ -97,6 +108,8 @@ def decision_approve(
         ) from missing
 
     with transaction.atomic():
+        # Lock order, always: the company's de minimis key, the budget year, the case.
+        lock_de_minimis(Case.objects.values_list("application__company__org_number", flat=True).get(pk=case.pk))
         budget_year = lock_budget_year(budget_year.pk)
         case = lock_case(case)
         check_transition(case, "approve", actor)
@@ -107,19 +120,28 @@ def decision_approve(
         if total_cost <= 0:
             raise RuleViolation(_("The application has no costs to grant support against."), code="support_share")
         share = _share(amount, total_cost)
-        if share > programme.support_share_ceiling:
+        # Compare exactly; the rounded share is only for people to read.
+        if amount * 100 > total_cost * programme.support_share_ceiling:
             raise RuleViolation(
                 _("%(amount)s is %(share)s %% of the costs; support may never exceed %(ceiling)s %%.")
-                % {"amount": format_nok(amount), "share": share, "ceiling": programme.support_share_ceiling},
+                % {
+                    "amount": format_nok(amount),
+                    "share": number_format(share, 2),
+                    "ceiling": number_format(programme.support_share_ceiling, 0),
+                },
                 code="support_share",
             )
-        if share > programme.support_share_max and not share_reason.strip():
+        if amount * 100 > total_cost * programme.support_share_max and not share_reason.strip():
             raise RuleViolation(
                 _(
                     "%(amount)s is %(share)s %% of the costs, above the programme's %(max)s %%; "
                     "give the reasons for the higher share."
                 )
-                % {"amount": format_nok(amount), "share": share, "max": programme.support_share_max},
+                % {
+                    "amount": format_nok(amount),
+                    "share": number_format(share, 2),
+                    "max": number_format(programme.support_share_max, 0),
+                },
                 code="support_share",
             )
 
@@ -183,7 +205,7 @@ def decision_approve(
             "approve",
             actor,
             comment=_("Granted %(amount)s (%(share)s %% of the costs).")
-            % {"amount": format_nok(amount), "share": share},
+            % {"amount": format_nok(amount), "share": number_format(share, 2)},
         )
     return offer
 

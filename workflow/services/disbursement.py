@@ -10,6 +10,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from programme import clock
@@ -26,6 +27,7 @@ from workflow.models import (
     State,
     TimelineEvent,
 )
+from workflow.models.case import followup_is_over
 from workflow.permissions import is_case_admin, is_case_applicant, no_conflict
 from workflow.selectors import case_money
 from workflow.services._core import check_transition, fire, lock_case, record, required_text
@@ -357,6 +359,12 @@ def job_report_file(
         case = lock_case(case)
         applicant = is_case_applicant(actor, case)
         admin = is_case_admin(actor, case) and no_conflict(actor, case)
+        if not (applicant or admin) and is_case_admin(actor, case):
+            raise RuleViolation(
+                _("You have declared a conflict of interest in %(reference)s and can no longer act on it.")
+                % {"reference": case.reference},
+                code="conflict",
+            )
         if not (applicant or admin):
             raise RuleViolation(_("Only the company's people or an administrator may report jobs."), code="not_allowed")
         if case.state != State.COMPLETED:
@@ -367,7 +375,9 @@ def job_report_file(
             )
         followup = list(case.programme.job_followup_months)
         if period_months is not None and period_months not in followup:
-            raise RuleViolation(_("Job reports are asked for at %(months)s months.") % {"months": followup})
+            raise RuleViolation(
+                _("Job reports are asked for at %(months)s months.") % {"months": ", ".join(str(m) for m in followup)}
+            )
         report = JobReport.objects.create(
             case=case,
             period_months=period_months,
@@ -386,10 +396,9 @@ def job_report_file(
                 if not applicant
                 else _("Job report: %(jobs)s new jobs.")
             )
-            % {"jobs": jobs},
+            % {"jobs": number_format(jobs, 1)},
         )
-        reported = set(case.job_reports.exclude(period_months=None).values_list("period_months", flat=True))
-        if followup and reported >= set(followup):
+        if followup_is_over(case):
             fire(case, "close", None, comment=_("The last job report is in; the follow-up is over."))
     return report
 
