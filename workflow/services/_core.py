@@ -13,7 +13,7 @@ from django_fsm import can_proceed
 from programme.errors import RuleViolation
 from programme.models import BudgetYear
 from workflow.models import Case, State, TimelineEvent
-from workflow.permissions import has_declared_conflict
+from workflow.permissions import has_declared_conflict, is_case_admin
 
 # What a person reads: "… cannot <action>" and "Only <who> may <action>".
 ACTIONS = {
@@ -64,6 +64,23 @@ def lock_budget_year(budget_year_id: int) -> BudgetYear:
     return BudgetYear.objects.select_for_update(no_key=True).get(pk=budget_year_id)
 
 
+def refuse_declared_conflict(case: Case, actor: Any) -> None:
+    """Nobody acts on a case where he or she declared a conflict (forvaltningsloven § 6)."""
+    if actor is not None and has_declared_conflict(actor, case):
+        raise RuleViolation(
+            _("You have declared a conflict of interest in %(reference)s and can no longer act on it.")
+            % {"reference": case.reference},
+            code="conflict",
+        )
+
+
+def require_case_admin(case: Case, actor: Any, message: str) -> None:
+    """An administrator of the case's programme without a declared conflict; else refuse."""
+    refuse_declared_conflict(case, actor)
+    if not is_case_admin(actor, case):
+        raise RuleViolation(message, code="not_allowed")
+
+
 def lock_de_minimis(org_number: str) -> None:
     """Serialise approvals for one organisation number across all programmes (each has its
     own budget-year row), so two boards cannot both use the same de minimis headroom.
@@ -94,12 +111,7 @@ def check_transition(case: Case, name: str, actor: Any) -> None:
             _("A case that is “%(state)s” cannot %(action)s.") % {"state": state_label(case.state), "action": action},
             code="wrong_state",
         )
-    if actor is not None and has_declared_conflict(actor, case):
-        raise RuleViolation(
-            _("You have declared a conflict of interest in %(reference)s and can no longer act on it.")
-            % {"reference": case.reference},
-            code="conflict",
-        )
+    refuse_declared_conflict(case, actor)
     if not meta.has_transition_perm(case, case.state, actor):
         raise RuleViolation(_("Only %(who)s may %(action)s.") % {"who": who, "action": action}, code="not_allowed")
     for condition in meta.get_transition(case.state).conditions or []:

@@ -28,9 +28,17 @@ from workflow.models import (
     TimelineEvent,
 )
 from workflow.models.case import followup_is_over
-from workflow.permissions import is_case_admin, is_case_applicant, no_conflict
+from workflow.permissions import is_case_admin, is_case_applicant
 from workflow.selectors import case_money
-from workflow.services._core import check_transition, fire, lock_case, record, required_text
+from workflow.services._core import (
+    check_transition,
+    fire,
+    lock_case,
+    record,
+    refuse_declared_conflict,
+    require_case_admin,
+    required_text,
+)
 
 
 def _amount(value: Any, label: str) -> Decimal:
@@ -210,14 +218,7 @@ def payment_register(
     paid_amount = _amount(amount, _("The amount"))
     with transaction.atomic():
         case = lock_case(case)
-        if not (is_case_admin(actor, case) and no_conflict(actor, case)):
-            if actor is not None and not no_conflict(actor, case):
-                raise RuleViolation(
-                    _("You have declared a conflict of interest in %(reference)s and can no longer act on it.")
-                    % {"reference": case.reference},
-                    code="conflict",
-                )
-            raise RuleViolation(_("Only the programme's administrators register payments."), code="not_allowed")
+        require_case_admin(case, actor, _("Only the programme's administrators register payments."))
         if request is not None:
             request = PaymentRequest.objects.select_for_update().get(pk=request.pk)
             if request.case_id != case.pk or request.status != PaymentRequest.Status.PENDING:
@@ -295,8 +296,7 @@ def payment_request_refuse(*, request: PaymentRequest, actor: Any, reason: str) 
     text = required_text(reason, _("Give the reasons for refusing the payment request."))
     with transaction.atomic():
         case = lock_case(request.case_id)
-        if not (is_case_admin(actor, case) and no_conflict(actor, case)):
-            raise RuleViolation(_("Only the programme's administrators decide payment requests."))
+        require_case_admin(case, actor, _("Only the programme's administrators decide payment requests."))
         request = PaymentRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != PaymentRequest.Status.PENDING:
             raise RuleViolation(_("The payment request is not pending."))
@@ -312,8 +312,7 @@ def payment_reclaim(*, case: Case, actor: Any, amount: Any, reason: str) -> Ledg
     reclaimed = _amount(amount, _("The amount"))
     with transaction.atomic():
         case = lock_case(case)
-        if not (is_case_admin(actor, case) and no_conflict(actor, case)):
-            raise RuleViolation(_("Only the programme's administrators register reclaims."), code="not_allowed")
+        require_case_admin(case, actor, _("Only the programme's administrators register reclaims."))
         money = case_money(case=case)
         if reclaimed > money.paid:
             raise RuleViolation(
@@ -358,14 +357,9 @@ def job_report_file(
     with transaction.atomic():
         case = lock_case(case)
         applicant = is_case_applicant(actor, case)
-        admin = is_case_admin(actor, case) and no_conflict(actor, case)
-        if not (applicant or admin) and is_case_admin(actor, case):
-            raise RuleViolation(
-                _("You have declared a conflict of interest in %(reference)s and can no longer act on it.")
-                % {"reference": case.reference},
-                code="conflict",
-            )
-        if not (applicant or admin):
+        if not applicant:
+            refuse_declared_conflict(case, actor)
+        if not (applicant or is_case_admin(actor, case)):
             raise RuleViolation(_("Only the company's people or an administrator may report jobs."), code="not_allowed")
         if case.state != State.COMPLETED:
             raise RuleViolation(
