@@ -53,6 +53,8 @@ class User(AbstractUser):
         _("language"), max_length=5, choices=[("nb", "Norsk bokmål"), ("en", "English")], default="nb"
     )
 
+    email_verified = models.BooleanField(_("e-mail address verified"), default=False)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
     objects = UserManager()

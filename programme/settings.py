@@ -150,7 +150,9 @@ else:
     CELERY_RESULT_BACKEND = f"file://{_celery_dir / 'results'}"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workflow:my_cases"
+LOGOUT_REDIRECT_URL = "home"
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,9 @@
 from django.contrib import admin
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.urls import path
+from django.urls import include, path
+
+from programme.views.home import home
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -14,6 +16,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 urlpatterns = [
+    path("", home, name="home"),
+    path("", include("programme.urls_accounts")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("bedrift/", include("applications.urls")),
+    path("saker/", include("workflow.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]

@@ -31,6 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="no_NO")
     last_name = factory.Faker("last_name", locale="no_NO")
     password = factory.django.Password("pw-Test-1234")
+    email_verified = True
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

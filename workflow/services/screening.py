@@ -43,6 +43,11 @@ def application_submit(*, application: Application, actor: Any) -> Case:
     """Submit a complete application: it becomes a case in ``submitted``."""
     if not is_company_member(actor, application.company):
         raise RuleViolation(_("Only the company's own people may submit its application."), code="not_allowed")
+    if not actor.email_verified:
+        # The case's letters and reminders go to this address; it must be known to work.
+        raise RuleViolation(
+            _("Confirm your e-mail address (follow the link we sent you) before you submit."), code="email"
+        )
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status != Application.Status.DRAFT:
