@@ -3,6 +3,7 @@ financing lines, attachments and declarations of earlier public support."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from stdnum.no import orgnr
 
 from programme import clock
 from programme.models import FocusArea, Municipality, Programme
+from programme.money import format_nok
 
 not_negative = [MinValueValidator(Decimal("0"))]
 
@@ -150,13 +152,23 @@ class Application(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or _("Untitled application")
+        # str(): a lazy translation is not a str, and __str__ must return one.
+        return self.title or str(_("Untitled application"))
+
+    @property
+    def expected_turnover_display(self) -> str:
+        return format_nok(self.expected_turnover)
 
     def total_cost(self) -> Decimal:
         return self.cost_lines.aggregate(total=Sum("amount"))["total"] or Decimal("0")
 
     def total_financing(self) -> Decimal:
         return self.financing_lines.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+    @property
+    def is_editable(self) -> bool:
+        """A draft may be changed; a submitted application only through its case."""
+        return self.status == self.Status.DRAFT
 
     def applied_amount(self) -> Decimal:
         """The amount asked of this programme: its own financing line(s)."""
@@ -193,6 +205,14 @@ class CostLine(models.Model):
     def __str__(self) -> str:
         return f"{self.description}: {self.amount}"
 
+    @property
+    def amount_display(self) -> str:
+        return format_nok(self.amount)
+
+    @property
+    def hourly_rate_display(self) -> str:
+        return format_nok(self.hourly_rate) if self.hourly_rate is not None else ""
+
 
 class FinancingLine(models.Model):
     """A line of the project's financing; together they must equal the total cost."""
@@ -216,6 +236,10 @@ class FinancingLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}: {self.amount}"
+
+    @property
+    def amount_display(self) -> str:
+        return format_nok(self.amount)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -254,6 +278,10 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    @property
+    def type_label(self) -> str:
+        return self.ALLOWED_TYPES.get(self.content_type, self.content_type)
+
 
 class SupportDeclaration(models.Model):
     """Public support the company received in this and the two previous fiscal years."""
@@ -278,3 +306,69 @@ class SupportDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grantor} {self.granted_on}: {self.amount}"
+
+    @property
+    def amount_display(self) -> str:
+        return format_nok(self.amount)
+
+
+class MembershipRequest(models.Model):
+    """A person asks to act for a company that is already registered; a member answers."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="membership_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_requests")
+    created_at = models.DateTimeField(default=clock.now)
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted = models.BooleanField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request to join a company")
+        verbose_name_plural = _("requests to join a company")
+        ordering = ["created_at"]
+        constraints = [
+            # One open request per person and company: asking twice does not pester the members twice.
+            models.UniqueConstraint(
+                fields=["company", "user"], condition=Q(decided_at__isnull=True), name="membership_request_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.company.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.decided_at is None
+
+
+class Invitation(models.Model):
+    """A member invites a colleague by e-mail; the link in the mail carries the token."""
+
+    VALID_FOR = timedelta(days=14)
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=clock.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.company.name}"
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.created_at + self.VALID_FOR
+
+    def is_expired(self) -> bool:
+        return clock.now() >= self.expires_at

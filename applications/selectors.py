@@ -5,10 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from applications.models import Application, Company, FinancingLine
+from applications.models import (
+    Application,
+    Attachment,
+    Company,
+    CompanyMember,
+    CostLine,
+    FinancingLine,
+    Invitation,
+    MembershipRequest,
+)
+from programme import clock
+from programme.models import Municipality, Programme
 from programme.money import format_nok
 
 
@@ -98,3 +109,198 @@ def application_problems(*, application: Application) -> list[Problem]:
     if not application.information_is_true:
         add(Problem("declarations", "information_is_true", _("Confirm that the information is true.")))
     return problems
+
+
+def _is_person(user: object) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "is_active", False))
+
+
+def applications_of(*, user: object) -> QuerySet[Application]:
+    """The applications of the person's own companies: the only ones his or her pages may
+    open (another company's application is simply not found)."""
+    if not _is_person(user):
+        return Application.objects.none()
+    return Application.objects.filter(company__memberships__user=user).select_related(
+        "company", "company__municipality", "programme", "focus_area"
+    )
+
+
+def attachments_of(*, user: object) -> QuerySet[Attachment]:
+    """The attachments of the person's own companies' applications."""
+    if not _is_person(user):
+        return Attachment.objects.none()
+    return Attachment.objects.filter(application__company__memberships__user=user).select_related("application")
+
+
+def programmes_to_apply_to() -> QuerySet[Programme]:
+    return Programme.objects.order_by("name")
+
+
+def municipalities_of(*, programme: Programme, include: Municipality | None = None) -> QuerySet[Municipality]:
+    """The programme's participating municipalities (and the company's own, should it have
+    stopped participating, so that its profile can still be saved)."""
+    condition = Q(participating=True)
+    if include is not None:
+        condition |= Q(pk=include.pk)
+    return Municipality.objects.filter(Q(programme=programme) & condition).order_by("name")
+
+
+def company_by_org_number(*, programme: Programme, org_number: str) -> Company | None:
+    return Company.objects.filter(programme=programme, org_number=org_number).first()
+
+
+def companies_overview(*, user: object) -> QuerySet[Company]:
+    """The person's companies with their applications, people, open requests to join and
+    open invitations, in a fixed number of queries."""
+    if not _is_person(user):
+        return Company.objects.none()
+    since = clock.now() - Invitation.VALID_FOR
+    return (
+        companies_of(user=user)
+        .order_by("name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=Application.objects.filter(status=Application.Status.DRAFT).order_by("-updated_at"),
+                to_attr="drafts",
+            ),
+            Prefetch(
+                "applications",
+                queryset=Application.objects.exclude(status=Application.Status.DRAFT).order_by("-submitted_at"),
+                to_attr="submitted",
+            ),
+            Prefetch(
+                "memberships",
+                queryset=CompanyMember.objects.select_related("user").order_by("user__first_name", "user__email"),
+                to_attr="people",
+            ),
+            Prefetch(
+                "membership_requests",
+                queryset=MembershipRequest.objects.filter(decided_at__isnull=True).select_related("user"),
+                to_attr="open_requests",
+            ),
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.filter(accepted_at__isnull=True, created_at__gt=since),
+                to_attr="open_invitations",
+            ),
+        )
+    )
+
+
+def membership_requests_waiting(*, user: object) -> QuerySet[MembershipRequest]:
+    """The person's own requests to join that no member has answered yet."""
+    if not _is_person(user):
+        return MembershipRequest.objects.none()
+    return MembershipRequest.objects.filter(user=user, decided_at__isnull=True).select_related("company")
+
+
+def membership_requests_to_decide(*, user: object) -> QuerySet[MembershipRequest]:
+    """Open requests to join the person's companies: the ones he or she may answer."""
+    if not _is_person(user):
+        return MembershipRequest.objects.none()
+    return MembershipRequest.objects.filter(company__memberships__user=user, decided_at__isnull=True).select_related(
+        "company", "user"
+    )
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    return Invitation.objects.select_related("company", "invited_by").filter(token=str(token)).first()
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Step 3's figures: the costs by category, the financing, and the amount applied for
+    against the programme's maximum support share."""
+
+    costs_by_category: list[tuple[str, Decimal]]
+    financing_by_source: list[tuple[str, Decimal]]
+    total_cost: Decimal
+    total_financing: Decimal
+    applied: Decimal
+    share_max: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.total_financing - self.total_cost
+
+    @property
+    def balanced(self) -> bool:
+        return self.total_cost > 0 and self.difference == 0
+
+    @property
+    def applied_max(self) -> Decimal:
+        return (self.total_cost * self.share_max / Decimal(100)).quantize(Decimal("0.01"))
+
+    @property
+    def applied_share(self) -> Decimal | None:
+        if self.total_cost <= 0:
+            return None
+        return (self.applied * 100 / self.total_cost).quantize(Decimal("0.1"))
+
+    @property
+    def within_share(self) -> bool:
+        return self.applied * 100 <= self.total_cost * self.share_max
+
+    # Shown on the pages in the Norwegian way (1 250 000 kr).
+    @property
+    def total_cost_display(self) -> str:
+        return format_nok(self.total_cost)
+
+    @property
+    def total_financing_display(self) -> str:
+        return format_nok(self.total_financing)
+
+    @property
+    def applied_display(self) -> str:
+        return format_nok(self.applied)
+
+    @property
+    def applied_max_display(self) -> str:
+        return format_nok(self.applied_max)
+
+    @property
+    def difference_display(self) -> str:
+        return format_nok(abs(self.difference))
+
+    @property
+    def share_max_display(self) -> str:
+        return f"{self.share_max.normalize():f}"
+
+    @property
+    def applied_share_display(self) -> str:
+        share = self.applied_share
+        return "" if share is None else f"{share.normalize():f}".replace(".", ",")
+
+    @property
+    def costs_by_category_display(self) -> list[tuple[str, str]]:
+        return [(label, format_nok(amount)) for label, amount in self.costs_by_category]
+
+    @property
+    def financing_by_source_display(self) -> list[tuple[str, str]]:
+        return [(label, format_nok(amount)) for label, amount in self.financing_by_source]
+
+
+def application_budget(*, application: Application) -> Budget:
+    """Totals in two aggregate queries, whatever the number of lines."""
+    zero = Decimal("0.00")
+    costs = dict(
+        application.cost_lines.order_by()
+        .values("category")
+        .annotate(total=Sum("amount"))
+        .values_list("category", "total")
+    )
+    financing = dict(
+        application.financing_lines.order_by()
+        .values("source")
+        .annotate(total=Sum("amount"))
+        .values_list("source", "total")
+    )
+    return Budget(
+        costs_by_category=[(label, costs.get(value) or zero) for value, label in CostLine.Category.choices],
+        financing_by_source=[(label, financing.get(value) or zero) for value, label in FinancingLine.Source.choices],
+        total_cost=sum(costs.values(), zero),
+        total_financing=sum(financing.values(), zero),
+        applied=financing.get(FinancingLine.Source.THIS_PROGRAMME) or zero,
+        share_max=application.programme.support_share_max,
+    )

@@ -150,6 +150,11 @@ else:
     CELERY_RESULT_BACKEND = f"file://{_celery_dir / 'results'}"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# The address links in e-mails point at (mails sent by the worker have no request to ask).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workflow:my_cases"
 LOGOUT_REDIRECT_URL = "home"

@@ -1,5 +1,6 @@
 from .case import FINAL_STATES, PHASES, Case, ConflictDeclaration, State, TimelineEvent
 from .decisions import AgendaItem, Appeal, BoardMeeting, Decision, LegalBasis, Offer, Recommendation, Screening
+from .files import CaseFile
 from .money import FinalReport, JobReport, LedgerEntry, Payment, PaymentRequest
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "Appeal",
     "BoardMeeting",
     "Case",
+    "CaseFile",
     "ConflictDeclaration",
     "Decision",
     "FinalReport",

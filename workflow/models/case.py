@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -141,7 +142,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         refusal = self.latest_refusal()
         if refusal is None:
             return None
-        return timezone.localdate(refusal.decided_at) + timezone.timedelta(days=self.programme.appeal_days)
+        return timezone.localdate(refusal.decided_at) + timedelta(days=self.programme.appeal_days)
 
     # --- the transitions of SPEC §4: they change state and declare guards, nothing else ---
 

@@ -23,6 +23,7 @@ from workflow.services.disbursement import (
     payment_request_create,
     payment_request_refuse,
 )
+from workflow.services.files import case_file_add, case_file_check, final_report_send, payment_request_send
 from workflow.services.screening import (
     application_submit,
     case_dismiss,
@@ -44,6 +45,8 @@ __all__ = [
     "case_cancel",
     "case_close",
     "case_dismiss",
+    "case_file_add",
+    "case_file_check",
     "case_lapse",
     "case_note_add",
     "case_reopen",
@@ -57,6 +60,7 @@ __all__ = [
     "decision_reject",
     "final_report_file",
     "final_report_return",
+    "final_report_send",
     "job_report_file",
     "meeting_create",
     "offer_accept",
@@ -65,6 +69,7 @@ __all__ = [
     "payment_register",
     "payment_request_create",
     "payment_request_refuse",
+    "payment_request_send",
     "public_register_mark",
     "recommendation_record",
     "screening_save",

@@ -41,13 +41,16 @@ from workflow.services._core import (
 )
 
 
-def _amount(value: Any, label: str) -> Decimal:
+def _amount(value: Any, label: str, code: str = "amount") -> Decimal:
+    """``code`` names the field, so a page can put the message next to it."""
     try:
         amount = Decimal(str(value))
     except Exception as error:  # noqa: BLE001 - any unparsable input is the same mistake
-        raise RuleViolation(_("%(label)s must be an amount in kroner.") % {"label": label}) from error
+        raise RuleViolation(_("%(label)s must be an amount in kroner.") % {"label": label}, code=code) from error
     if not amount.is_finite() or amount <= 0:
-        raise RuleViolation(_("%(label)s must be more than zero.") % {"label": label}, code="amount")
+        raise RuleViolation(_("%(label)s must be more than zero.") % {"label": label}, code=code)
+    if amount >= Decimal("1e12"):
+        raise RuleViolation(_("%(label)s is larger than any grant of this programme.") % {"label": label}, code=code)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -122,7 +125,7 @@ def payment_request_create(*, case: Case, actor: Any, amount: Any, costs_to_date
     """The applicant asks for a part payment against the costs documented so far."""
     text = required_text(report, _("Write a short report on the work so far."))
     requested = _amount(amount, _("The amount"))
-    costs = _amount(costs_to_date, _("The costs to date"))
+    costs = _amount(costs_to_date, _("The costs to date"), code="costs_to_date")
     with transaction.atomic():
         case = lock_case(case)
         if not is_case_applicant(actor, case):
@@ -132,7 +135,8 @@ def payment_request_create(*, case: Case, actor: Any, amount: Any, costs_to_date
                 _("Part payments can be requested only while the offer is accepted and the project runs."),
                 code="wrong_state",
             )
-        _check_part_payment(case, requested)
+        pending = case.payment_requests.filter(status=PaymentRequest.Status.PENDING, is_final=False)
+        _check_part_payment(case, requested + sum((r.amount for r in pending), Decimal("0")))
         request = PaymentRequest.objects.create(
             case=case, amount=requested, costs_to_date=costs, report=text, created_by=actor
         )
@@ -168,7 +172,7 @@ def final_report_file(*, case: Case, actor: Any, text: str, amount: Any, costs_t
     """Sluttrapport with the final payment request."""
     body = required_text(text, _("Write the final report."))
     requested = _amount(amount, _("The amount"))
-    costs = _amount(costs_to_date, _("The costs to date"))
+    costs = _amount(costs_to_date, _("The costs to date"), code="costs_to_date")
     with transaction.atomic():
         case = lock_case(case)
         check_transition(case, "file_final_report", actor)
@@ -371,6 +375,12 @@ def job_report_file(
         if period_months is not None and period_months not in followup:
             raise RuleViolation(
                 _("Job reports are asked for at %(months)s months.") % {"months": ", ".join(str(m) for m in followup)}
+            )
+        if period_months is not None and case.job_reports.filter(period_months=period_months).exists():
+            raise RuleViolation(
+                _("The job report for %(months)s months after completion is already filed.")
+                % {"months": period_months},
+                code="period_months",
             )
         report = JobReport.objects.create(
             case=case,

@@ -1,0 +1,215 @@
+"""The person's own account: sign up, confirm the e-mail address, log in and out, reset or
+change the password, and the account page (name and language)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from programme import services
+from programme.errors import RuleViolation
+from programme.forms_accounts import (
+    AccountForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SignupForm,
+)
+from programme.models import User
+
+# Two authentication backends are configured (rules for objects, ModelBackend for passwords);
+# logging a person in without a password has to name the one that knows them.
+PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 (a class path, not a secret)
+
+# Where a rule refused by a service is shown in the form.
+FIELD_OF_RULE = {
+    "email": "email",
+    "email_taken": "email",
+    "first_name": "first_name",
+    "last_name": "last_name",
+    "language": "language",
+    "password": "password1",
+}
+
+
+def _site_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _language_use(request: HttpRequest, response: HttpResponse, language: str) -> HttpResponse:
+    """Speak ``language`` from now on: in this response and, by the cookie, in the next ones."""
+    translation.activate(language)
+    request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("account")
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_register(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                language=data["language"],
+                site_url=_site_url(request),
+            )
+        except RuleViolation as refused:
+            form.add_error(FIELD_OF_RULE.get(refused.code), refused.message)
+        else:
+            login(request, user, backend=PASSWORD_BACKEND)
+            response = redirect("applications:companies")
+            _language_use(request, response, user.language)
+            messages.success(request, _("Your account has been created, and you are logged in."))
+            messages.warning(
+                request,
+                _(
+                    "We have sent an e-mail to %(email)s. Open the link in it to confirm your e-mail address: "
+                    "you must do that before you can submit an application."
+                )
+                % {"email": user.email},
+            )
+            return response
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation e-mail.  It also logs the person in, but only the first
+    time it is followed, so that a forwarded or stored link is not a key to the account."""
+    try:
+        before = services.verification_token_read(token=token)
+        user = services.user_verify_email(token=token)
+    except RuleViolation as refused:
+        context = {"message": refused.message}
+        return render(request, "programme/account_verification_failed.html", context, status=400)
+
+    if before.email_verified:
+        messages.info(request, _("Your e-mail address %(email)s was already confirmed.") % {"email": user.email})
+    else:
+        messages.success(
+            request,
+            _("Thank you. Your e-mail address %(email)s is confirmed, and you can submit applications.")
+            % {"email": user.email},
+        )
+    if not request.user.is_authenticated and not before.email_verified and user.is_active:
+        login(request, user, backend=PASSWORD_BACKEND)
+    if request.user.is_authenticated:
+        # A redirect, so that the token does not stay in the address bar or in a Referer header.
+        return redirect("applications:companies")
+    return redirect("login")
+
+
+@login_required
+@require_POST
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        services.user_resend_verification(user=user, site_url=_site_url(request))
+    except RuleViolation as refused:
+        messages.warning(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("We have sent a new link to %(email)s. It is valid for three days.") % {"email": user.email},
+        )
+    return redirect("account")
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    initial = {"first_name": user.first_name, "last_name": user.last_name, "language": user.language}
+    form = AccountForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_update_profile(
+                user=user, first_name=data["first_name"], last_name=data["last_name"], language=data["language"]
+            )
+        except RuleViolation as refused:
+            form.add_error(FIELD_OF_RULE.get(refused.code), refused.message)
+        else:
+            response = redirect("account")
+            _language_use(request, response, user.language)
+            messages.success(request, _("Your changes have been saved."))
+            return response
+    return render(request, "programme/account.html", {"form": form, "account": user})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # The pages speak the language the person chose on the account page.
+        return _language_use(self.request, response, form.get_user().language)
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You are logged out."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    subject_template_name = "programme/emails/password_reset_subject.txt"
+    email_template_name = "programme/emails/password_reset.txt"
+    html_email_template_name = "programme/emails/password_reset.html"
+    extra_email_context = {"site_name": "Næringsprogram"}
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    # Not Django's default name: the admin site uses that one for its own page.
+    template_name = "registration/account_password_change.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponseRedirect:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response

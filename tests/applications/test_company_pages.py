@@ -1,0 +1,504 @@
+"""My companies (SPEC §1, §3 step 1): registering a company, asking to join one that is
+registered, inviting a colleague by e-mail, contact people, and starting an application —
+through the pages, as the applicant uses them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from applications.models import Application, Company, CompanyMember, Invitation, MembershipRequest
+from programme import clock
+from tests.factories import MunicipalityFactory, ProgrammeFactory, UserFactory, valid_org_number
+
+COMPANIES = reverse("applications:companies")
+CREATE = reverse("applications:company_create")
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """The pages in English, so that the assertions hold whatever the Norwegian catalogue says."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+def company_data(programme, municipality, **overrides):
+    data = {
+        "programme": programme.pk,
+        "org_number": "974 760 673",
+        "name": "Toten Mekaniske AS",
+        "address": "Storgata 1",
+        "postal_code": "2815",
+        "city": "Gjøvik",
+        "municipality": municipality.pk,
+        "industry_code": "25.110",
+        "employees_fte": "12.5",
+    }
+    data.update(overrides)
+    return data
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+# --- My companies -------------------------------------------------------------------------
+
+
+def test_my_companies_shows_only_the_persons_companies_with_their_drafts(world, client):
+    draft = world.application(title="Ny sveiselinje")
+    other = world.application(world.company_b, title="Hemmelig prosjekt")
+    client.force_login(world.applicant_a)
+
+    response = client.get(COMPANIES)
+
+    assert response.status_code == 200
+    page = text(response)
+    assert world.company_a.name in page
+    assert world.company_b.name not in page
+    assert reverse("applications:application_company", args=[draft.pk]) in page
+    assert "Ny sveiselinje" in page
+    assert other.title not in page
+    assert reverse("applications:application_start", args=[world.company_a.pk]) in page
+
+
+def test_a_person_who_is_not_logged_in_is_sent_to_log_in(client, db):
+    response = client.get(COMPANIES)
+
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_starting_an_application_makes_a_draft_and_opens_the_first_step(world, client):
+    client.force_login(world.applicant_a)
+
+    response = client.post(reverse("applications:application_start", args=[world.company_a.pk]))
+
+    application = Application.objects.get(company=world.company_a)
+    assert application.status == Application.Status.DRAFT
+    assert application.created_by == world.applicant_a
+    assert response["Location"] == reverse("applications:application_company", args=[application.pk])
+
+
+def test_an_application_cannot_be_started_for_another_company(world, client):
+    client.force_login(world.applicant_a)
+
+    response = client.post(reverse("applications:application_start", args=[world.company_b.pk]))
+
+    assert response.status_code == 404
+    assert not Application.objects.filter(company=world.company_b).exists()
+
+
+def test_another_companys_page_is_not_found(world, client):
+    client.force_login(world.applicant_a)
+
+    assert client.get(reverse("applications:company", args=[world.company_b.pk])).status_code == 404
+    response = client.post(reverse("applications:company_invite", args=[world.company_b.pk]), {"email": "x@example.no"})
+    assert response.status_code == 404
+    assert not Invitation.objects.exists()
+
+
+# --- Registering a company ----------------------------------------------------------------
+
+
+def test_with_several_programmes_the_person_chooses_the_programme_first(world, client):
+    client.force_login(UserFactory())
+
+    response = client.get(CREATE)
+
+    page = text(response)
+    assert response.status_code == 200
+    assert world.programme.name in page and world.other_programme.name in page
+    assert 'name="org_number"' not in page
+
+    response = client.get(CREATE, {"programme": world.programme.pk})
+
+    page = text(response)
+    assert 'name="org_number"' in page
+    assert world.municipality_a.name in page
+
+
+def test_with_one_programme_it_is_chosen_without_asking(client, db):
+    programme = ProgrammeFactory()
+    municipality = MunicipalityFactory(programme=programme, name="Vestre Toten")
+    client.force_login(UserFactory())
+
+    response = client.get(CREATE)
+
+    page = text(response)
+    assert 'name="org_number"' in page
+    assert "Vestre Toten" in page
+    assert f'name="programme" value="{programme.pk}"' in page
+    assert 'type="radio"' not in page
+    assert f'value="{municipality.pk}"' in page
+
+
+def test_registering_a_company_with_a_spaced_org_number_makes_the_person_its_contact(world, client):
+    person = UserFactory()
+    client.force_login(person)
+
+    response = client.post(CREATE, company_data(world.programme, world.municipality_a))
+
+    assert response.status_code == 302
+    company = Company.objects.get(programme=world.programme, org_number="974760673")
+    assert company.name == "Toten Mekaniske AS"
+    assert company.municipality == world.municipality_a
+    assert str(company.employees_fte) == "12.5"
+    assert CompanyMember.objects.filter(company=company, user=person, is_contact=True).exists()
+    assert company.name in text(client.get(COMPANIES))
+
+
+def test_an_invalid_org_number_is_refused_at_its_field(world, client):
+    client.force_login(UserFactory())
+    before = Company.objects.count()
+
+    response = client.post(CREATE, company_data(world.programme, world.municipality_a, org_number="974 760 674"))
+
+    assert response.status_code == 200
+    page = text(response)
+    assert 'id="id_org_number_error"' in page
+    assert "974 760 674" in page
+    assert 'aria-invalid="true"' in page
+    assert Company.objects.count() == before
+
+
+def test_a_municipality_of_another_programme_is_refused(world, client):
+    foreign = MunicipalityFactory(programme=world.other_programme)
+    client.force_login(UserFactory())
+    before = Company.objects.count()
+
+    response = client.post(CREATE, company_data(world.programme, foreign))
+
+    assert response.status_code == 200
+    assert 'id="id_municipality_error"' in text(response)
+    assert Company.objects.count() == before
+
+
+def test_a_bad_postal_code_is_refused_at_its_field(world, client):
+    client.force_login(UserFactory())
+
+    response = client.post(CREATE, company_data(world.programme, world.municipality_a, postal_code="28a5"))
+
+    assert response.status_code == 200
+    assert 'id="id_postal_code_error"' in text(response)
+    assert not Company.objects.filter(org_number="974760673").exists()
+
+
+# --- Asking to join a registered company --------------------------------------------------
+
+
+def test_registering_a_company_that_exists_offers_to_ask_to_join(world, client):
+    client.force_login(UserFactory())
+    before = Company.objects.count()
+    number = world.company_a.org_number
+
+    response = client.post(
+        CREATE, company_data(world.programme, world.municipality_a, org_number=f"{number[:3]} {number[3:]}")
+    )
+
+    page = text(response)
+    assert response.status_code == 200
+    assert reverse("applications:company_join") in page
+    assert world.company_a.name in page
+    assert Company.objects.count() == before
+
+
+def test_a_request_to_join_is_shown_to_the_members_and_an_approval_lets_the_person_in(
+    world, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    newcomer = UserFactory(first_name="Kari", last_name="Nordmann")
+    client.force_login(newcomer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("applications:company_join"),
+            {"programme": world.programme.pk, "org_number": world.company_a.org_number},
+        )
+
+    assert response.status_code == 302
+    request = MembershipRequest.objects.get(company=world.company_a, user=newcomer)
+    assert request.decided_at is None
+    assert [mail.to for mail in mailoutbox] == [[world.applicant_a.email]]
+    assert newcomer.email in mailoutbox[0].body
+    waiting = text(client.get(COMPANIES))
+    assert "have not answered yet" in waiting
+    assert reverse("applications:application_start", args=[world.company_a.pk]) not in waiting
+
+    client.force_login(world.applicant_a)
+    page = text(client.get(COMPANIES))
+    assert "Kari Nordmann" in page
+    decide = reverse("applications:membership_request_decide", args=[request.pk])
+    assert decide in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(decide, {"decision": "accept"})
+
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.accepted is True and request.decided_by == world.applicant_a
+    assert CompanyMember.objects.filter(company=world.company_a, user=newcomer).exists()
+    assert mailoutbox[-1].to == [newcomer.email]
+    client.force_login(newcomer)
+    assert reverse("applications:application_start", args=[world.company_a.pk]) in text(client.get(COMPANIES))
+
+
+def test_a_refused_request_lets_nobody_in_and_cannot_be_answered_twice(world, client):
+    newcomer = UserFactory()
+    request = MembershipRequest.objects.create(company=world.company_a, user=newcomer)
+    client.force_login(world.applicant_a)
+    decide = reverse("applications:membership_request_decide", args=[request.pk])
+
+    client.post(decide, {"decision": "refuse"})
+    second = client.post(decide, {"decision": "accept"})
+
+    request.refresh_from_db()
+    assert request.accepted is False
+    assert second.status_code == 404  # no longer an open request
+    assert not CompanyMember.objects.filter(company=world.company_a, user=newcomer).exists()
+
+
+def test_only_the_companys_people_may_answer_its_requests(world, client):
+    request = MembershipRequest.objects.create(company=world.company_a, user=UserFactory())
+    client.force_login(world.applicant_b)
+
+    response = client.post(reverse("applications:membership_request_decide", args=[request.pk]), {"decision": "accept"})
+
+    assert response.status_code == 404
+    request.refresh_from_db()
+    assert request.decided_at is None
+
+
+def test_asking_twice_makes_one_request(world, client):
+    newcomer = UserFactory()
+    client.force_login(newcomer)
+    data = {"programme": world.programme.pk, "org_number": world.company_a.org_number}
+
+    client.post(reverse("applications:company_join"), data)
+    client.post(reverse("applications:company_join"), data)
+
+    assert MembershipRequest.objects.filter(company=world.company_a, user=newcomer).count() == 1
+
+
+def test_a_member_asking_to_join_is_told_so(world, client):
+    client.force_login(world.applicant_a)
+
+    response = client.post(
+        reverse("applications:company_join"),
+        {"programme": world.programme.pk, "org_number": world.company_a.org_number},
+        follow=True,
+    )
+
+    assert "already act for" in text(response)
+    assert not MembershipRequest.objects.exists()
+
+
+# --- Invitations --------------------------------------------------------------------------
+
+
+def invite(client, world, email, capture):
+    with capture(execute=True):
+        return client.post(reverse("applications:company_invite", args=[world.company_a.pk]), {"email": email})
+
+
+def test_an_invitation_mails_a_link_and_the_invited_person_joins_by_it(
+    world, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(world.applicant_a)
+
+    response = invite(client, world, "Ola.Kollega@Example.no", django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(company=world.company_a)
+    assert invitation.email == "ola.kollega@example.no"
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["ola.kollega@example.no"]
+    link = re.search(r"https?://\S+", mailoutbox[0].body).group(0)
+    path = reverse("applications:invitation_accept", kwargs={"token": invitation.token})
+    assert link.endswith(path)
+    assert "ola.kollega@example.no" in text(client.get(reverse("applications:company", args=[world.company_a.pk])))
+
+    colleague = UserFactory(email="ola.kollega@example.no")
+    client.force_login(colleague)
+    page = text(client.get(path))
+    assert world.company_a.name in page
+    response = client.post(path)
+
+    assert response.status_code == 302
+    assert CompanyMember.objects.filter(company=world.company_a, user=colleague).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == colleague and invitation.accepted_at is not None
+
+
+def test_an_invitation_opened_by_someone_with_another_address_says_so_and_adds_nobody(
+    world, client, django_capture_on_commit_callbacks
+):
+    client.force_login(world.applicant_a)
+    invite(client, world, "invited@example.no", django_capture_on_commit_callbacks)
+    invitation = Invitation.objects.get()
+    path = reverse("applications:invitation_accept", kwargs={"token": invitation.token})
+    stranger = UserFactory(email="stranger@example.no")
+    client.force_login(stranger)
+
+    shown = text(client.get(path))
+    response = client.post(path)
+
+    assert "invited@example.no" in shown and "stranger@example.no" in shown
+    assert 'method="post"' not in shown.split('id="main"')[1]
+    assert response.status_code == 200
+    assert "invited@example.no" in text(response)
+    assert not CompanyMember.objects.filter(company=world.company_a, user=stranger).exists()
+
+
+def test_an_expired_invitation_is_refused(world, client):
+    colleague = UserFactory(email="late@example.no")
+    invitation = Invitation.objects.create(
+        company=world.company_a,
+        email="late@example.no",
+        invited_by=world.applicant_a,
+        token="expired-token",
+        created_at=clock.now() - dt.timedelta(days=15),
+    )
+    client.force_login(colleague)
+
+    response = client.post(reverse("applications:invitation_accept", kwargs={"token": invitation.token}))
+
+    assert response.status_code == 200
+    assert "expired" in text(response)
+    assert not CompanyMember.objects.filter(company=world.company_a, user=colleague).exists()
+
+
+def test_an_unknown_invitation_link_is_a_clear_not_found_page(world, client):
+    client.force_login(world.applicant_a)
+
+    response = client.get(reverse("applications:invitation_accept", kwargs={"token": "no-such-token"}))
+
+    assert response.status_code == 404
+    assert "not valid" in text(response)
+
+
+def test_inviting_someone_who_is_already_a_member_is_refused_at_the_field(world, client):
+    client.force_login(world.applicant_a)
+
+    response = client.post(
+        reverse("applications:company_invite", args=[world.company_a.pk]), {"email": world.applicant_a.email}
+    )
+
+    assert response.status_code == 200
+    assert 'id="id_email_error"' in text(response)
+    assert not Invitation.objects.exists()
+
+
+def test_a_malformed_address_is_refused_at_the_field(world, client):
+    client.force_login(world.applicant_a)
+
+    response = client.post(reverse("applications:company_invite", args=[world.company_a.pk]), {"email": "not mail"})
+
+    assert response.status_code == 200
+    assert 'id="id_email_error"' in text(response)
+    assert not Invitation.objects.exists()
+
+
+# --- Contact people -----------------------------------------------------------------------
+
+
+def profile_post(company, members, contact=None):
+    data = {
+        "name": company.name,
+        "address": "",
+        "postal_code": "",
+        "city": "",
+        "municipality": company.municipality_id,
+        "industry_code": "",
+        "employees_fte": "3",
+        "contacts-TOTAL_FORMS": str(len(members)),
+        "contacts-INITIAL_FORMS": str(len(members)),
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "100",
+    }
+    for index, member in enumerate(members):
+        data[f"contacts-{index}-member"] = member.pk
+        for name, value in (contact or {}).get(member.pk, {}).items():
+            data[f"contacts-{index}-{name}"] = value
+    return data
+
+
+def test_members_are_marked_as_contact_people_with_phone_and_title(world, client):
+    colleague = UserFactory()
+    second = CompanyMember.objects.create(company=world.company_a, user=colleague)
+    first = CompanyMember.objects.get(company=world.company_a, user=world.applicant_a)
+    client.force_login(world.applicant_a)
+
+    response = client.post(
+        reverse("applications:company", args=[world.company_a.pk]),
+        profile_post(
+            world.company_a,
+            [first, second],
+            {second.pk: {"is_contact": "on", "phone": "+47 612 34 567", "title": "Daglig leder"}},
+        ),
+    )
+
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.is_contact, second.is_contact) == (False, True)
+    assert (second.phone, second.title) == ("+47 612 34 567", "Daglig leder")
+
+
+def test_a_bad_phone_number_saves_nothing(world, client):
+    member = CompanyMember.objects.get(company=world.company_a, user=world.applicant_a)
+    client.force_login(world.applicant_a)
+    data = profile_post(world.company_a, [member], {member.pk: {"is_contact": "on", "phone": "ring meg"}})
+    data["name"] = "Nytt navn AS"
+
+    response = client.post(reverse("applications:company", args=[world.company_a.pk]), data)
+
+    assert response.status_code == 200
+    assert 'id="id_contacts-0-phone_error"' in text(response)
+    world.company_a.refresh_from_db()
+    member.refresh_from_db()
+    assert world.company_a.name != "Nytt navn AS"
+    assert member.phone == ""
+
+
+def test_a_contact_row_about_a_person_of_another_company_is_refused(world, client):
+    stranger = CompanyMember.objects.get(company=world.company_b)
+    client.force_login(world.applicant_a)
+
+    response = client.post(
+        reverse("applications:company", args=[world.company_a.pk]),
+        profile_post(world.company_a, [stranger], {stranger.pk: {"is_contact": "on", "title": "Overtatt"}}),
+    )
+
+    assert response.status_code == 200
+    assert "does not act for this company" in text(response)
+    stranger.refresh_from_db()
+    assert stranger.title == ""
+
+
+def test_a_company_registered_in_another_programme_is_a_different_company(world, client):
+    number = valid_org_number(999)
+    Company.objects.create(
+        programme=world.other_programme,
+        org_number=number,
+        name="Annet AS",
+        municipality=MunicipalityFactory(programme=world.other_programme),
+    )
+    client.force_login(UserFactory())
+
+    response = client.post(CREATE, company_data(world.programme, world.municipality_a, org_number=number))
+
+    assert response.status_code == 302
+    assert Company.objects.filter(org_number=number).count() == 2
+
+
+@pytest.mark.parametrize("decision", ["", "maybe"])
+def test_an_answer_that_is_neither_yes_nor_no_changes_nothing(world, client, decision):
+    request = MembershipRequest.objects.create(company=world.company_a, user=UserFactory())
+    client.force_login(world.applicant_a)
+
+    response = client.post(reverse("applications:membership_request_decide", args=[request.pk]), {"decision": decision})
+
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.decided_at is None

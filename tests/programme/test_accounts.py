@@ -1,0 +1,600 @@
+"""Accounts: signing up, confirming the e-mail address, logging in and out, resetting and
+changing the password, and the account page."""
+
+from __future__ import annotations
+
+import re
+import smtplib
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+from freezegun import freeze_time
+
+from programme import services
+from programme.errors import RuleViolation
+from programme.models import User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+STRONG = "Fjellvann-Tursti-42"
+LINK = re.compile(r"https?://testserver(/\S+?/)(?=\s|$)", re.MULTILINE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # The resend throttle lives in the cache, which outlives a test's database.
+    cache.clear()
+
+
+@pytest.fixture
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def signup_data(**overrides: str) -> dict[str, str]:
+    data = {
+        "email": "kari.nordmann@example.no",
+        "first_name": "Kari",
+        "last_name": "Nordmann",
+        "language": "nb",
+        "password1": STRONG,
+        "password2": STRONG,
+    }
+    data.update(overrides)
+    return data
+
+
+def link_in(message: mail.EmailMessage) -> str:
+    found = LINK.search(message.body)
+    assert found, message.body
+    return found.group(1)
+
+
+def logged_in_user_id(client) -> str | None:
+    return client.session.get(SESSION_KEY)
+
+
+def verification_link_for(user: User) -> str:
+    return reverse("verify_email", kwargs={"token": services.verification_token_make(user=user)})
+
+
+# Sign-up and the confirmation link
+
+
+def test_signing_up_creates_an_unverified_user_logs_in_and_mails_a_link_that_confirms_the_address(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("signup"), signup_data(email="Kari.Nordmann@Example.no "))
+
+    assert response.status_code == 302
+    assert response.url == reverse("applications:companies")
+    user = User.objects.get()
+    assert (user.email, user.first_name, user.last_name, user.language) == (
+        "kari.nordmann@example.no",
+        "Kari",
+        "Nordmann",
+        "nb",
+    )
+    assert user.is_active and not user.email_verified
+    assert user.check_password(STRONG)
+    assert logged_in_user_id(client) == str(user.pk)
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["kari.nordmann@example.no"]
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert 'lang="nb"' in html
+    link = link_in(message)
+    assert link in html
+
+    confirmed = client.get(link)
+
+    assert confirmed.status_code == 302
+    assert confirmed.url == reverse("applications:companies")
+    user.refresh_from_db()
+    assert user.email_verified
+
+
+def test_after_signing_up_the_person_is_told_to_confirm_the_address_before_applying(
+    english, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        english.post(reverse("signup"), signup_data(language="en"))
+
+    # The messages show on the next page the person sees.
+    text = english.get(reverse("account")).content.decode()
+    assert "kari.nordmann@example.no" in text
+    assert "before you can submit an application" in text
+
+
+def test_the_confirmation_mail_is_in_english_when_the_person_chose_english(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("signup"), signup_data(language="en"))
+
+    assert response.status_code == 302
+    assert User.objects.get().language == "en"
+    # The pages follow the choice too.
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    message = mail.outbox[0]
+    assert message.subject == "Confirm your e-mail address for Næringsprogram"
+    assert "Hello Kari," in message.body
+    assert "The link is valid for 3 days." in message.body
+    assert 'lang="en"' in message.alternatives[0][0]
+
+
+def test_a_mail_server_that_is_down_does_not_undo_the_sign_up_or_show_an_error_page(
+    client, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("signup"), signup_data())
+
+    assert response.status_code == 302
+    assert User.objects.filter(email="kari.nordmann@example.no", email_verified=False).exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("typed", ["kari@example.no", "KARI@Example.NO"])
+def test_a_taken_email_is_refused_in_any_case_and_creates_nothing(
+    english, django_capture_on_commit_callbacks, typed: str
+) -> None:
+    UserFactory(email="kari@example.no")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = english.post(reverse("signup"), signup_data(email=typed))
+
+    assert response.status_code == 200
+    assert "There is already an account with this e-mail address" in response.content.decode()
+    assert User.objects.count() == 1
+    assert mail.outbox == []
+    assert logged_in_user_id(english) is None
+
+
+def test_the_service_refuses_a_taken_email_in_other_case_in_plain_words() -> None:
+    UserFactory(email="ola@example.no")
+
+    with pytest.raises(RuleViolation) as refused:
+        services.user_register(
+            email="Ola@EXAMPLE.no", password=STRONG, first_name="Ola", last_name="Nordmann", language="nb"
+        )
+
+    assert refused.value.code == "email_taken"
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize("weak", ["12345678", "password", "kort", "karinordmann"])
+def test_a_weak_password_is_refused_at_the_field_and_creates_nothing(english, weak: str) -> None:
+    response = english.post(
+        reverse("signup"), signup_data(email="karinordmann@example.no", password1=weak, password2=weak)
+    )
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["password1"]
+    text = response.content.decode()
+    assert 'href="#id_password1"' in text  # the error summary links to the field
+    assert 'aria-invalid="true"' in text
+    assert not User.objects.exists()
+
+
+def test_the_service_refuses_a_weak_password_too() -> None:
+    with pytest.raises(RuleViolation) as refused:
+        services.user_register(
+            email="per@example.no", password="123", first_name="Per", last_name="Hansen", language="nb"
+        )
+    assert refused.value.code == "password"
+    assert not User.objects.exists()
+
+
+def test_two_different_passwords_are_refused(english) -> None:
+    response = english.post(reverse("signup"), signup_data(password2=STRONG + "x"))
+
+    assert response.context["form"].errors["password2"] == ["The two passwords are not the same."]
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"email": ""},
+        {"email": "not-an-address"},
+        {"email": "a" * 300 + "@example.no"},
+        {"first_name": "   "},
+        {"last_name": "x" * 500},
+        {"language": "sv"},
+        {"first_name": "Kari\x00"},
+        {"password1": "", "password2": ""},
+    ],
+)
+def test_bad_sign_up_input_gets_a_message_and_changes_nothing(client, overrides: dict[str, str]) -> None:
+    response = client.post(reverse("signup"), signup_data(**overrides))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert "error-summary" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_an_empty_sign_up_post_shows_every_problem_at_once(client) -> None:
+    response = client.post(reverse("signup"), {})
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {
+        "email",
+        "first_name",
+        "last_name",
+        "language",
+        "password1",
+        "password2",
+    }
+
+
+def test_a_forged_token_is_refused_and_changes_nothing(english) -> None:
+    user = UserFactory(email_verified=False)
+    token = services.verification_token_make(user=user)
+    other = UserFactory(email_verified=False)
+    forged = token.replace(token.split(":")[0], services.verification_token_make(user=other).split(":")[0])
+
+    for bad in [forged, token[:-2] + "xx", "anything", token + "a", "a:b:c", ":::", "æøå:1:2", "%00"]:
+        response = english.get(reverse("verify_email", kwargs={"token": bad}))
+        assert response.status_code == 400
+        assert "The confirmation link is not valid" in response.content.decode()
+
+    user.refresh_from_db()
+    other.refresh_from_db()
+    assert not user.email_verified and not other.email_verified
+    assert logged_in_user_id(english) is None
+
+
+def test_a_link_older_than_three_days_is_refused_and_changes_nothing(english) -> None:
+    user = UserFactory(email_verified=False)
+    with freeze_time("2026-03-02 10:00:00"):
+        link = verification_link_for(user)
+    with freeze_time("2026-03-05 10:00:01"):
+        response = english.get(link)
+
+    assert response.status_code == 400
+    assert "The confirmation link has expired" in response.content.decode()
+    user.refresh_from_db()
+    assert not user.email_verified
+
+
+def test_a_link_is_still_good_just_before_three_days_have_passed(client) -> None:
+    user = UserFactory(email_verified=False)
+    with freeze_time("2026-03-02 10:00:00"):
+        link = verification_link_for(user)
+    with freeze_time("2026-03-05 09:59:00"):
+        response = client.get(link)
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email_verified
+
+
+def test_a_link_for_an_address_the_account_no_longer_has_is_refused(client) -> None:
+    user = UserFactory(email="old@example.no", email_verified=False)
+    link = verification_link_for(user)
+    User.objects.filter(pk=user.pk).update(email="new@example.no")
+
+    assert client.get(link).status_code == 400
+    user.refresh_from_db()
+    assert not user.email_verified
+
+
+def test_following_the_link_logs_the_person_in_the_first_time_only(client) -> None:
+    user = UserFactory(email_verified=False)
+    link = verification_link_for(user)
+
+    first = client.get(link)
+    assert first.url == reverse("applications:companies")
+    assert logged_in_user_id(client) == str(user.pk)
+
+    client.logout()
+    second = client.get(link)
+
+    # Following it again is harmless, but the link is no key to the account.
+    assert second.status_code == 302
+    assert second.url == reverse("login")
+    assert logged_in_user_id(client) is None
+    user.refresh_from_db()
+    assert user.email_verified
+
+
+def test_confirming_twice_through_the_service_is_harmless() -> None:
+    user = UserFactory(email_verified=False)
+    token = services.verification_token_make(user=user)
+
+    assert services.user_verify_email(token=token).email_verified
+    assert services.user_verify_email(token=token).email_verified
+    user.refresh_from_db()
+    assert user.email_verified
+
+
+def test_a_link_followed_while_someone_else_is_logged_in_confirms_without_switching_account(client) -> None:
+    owner = UserFactory(email_verified=False)
+    someone_else = UserFactory()
+    client.force_login(someone_else)
+
+    client.get(verification_link_for(owner))
+
+    owner.refresh_from_db()
+    assert owner.email_verified
+    assert logged_in_user_id(client) == str(someone_else.pk)
+
+
+def test_an_unverified_person_can_have_the_link_sent_again(english, django_capture_on_commit_callbacks) -> None:
+    user = UserFactory(email_verified=False, language="en")
+    english.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = english.post(reverse("resend_verification"), follow=True)
+
+    assert "We have sent a new link" in response.content.decode()
+    assert len(mail.outbox) == 1
+    english.get(link_in(mail.outbox[0]))
+    user.refresh_from_db()
+    assert user.email_verified
+
+
+def test_the_link_is_not_sent_again_within_a_minute(english, django_capture_on_commit_callbacks) -> None:
+    user = UserFactory(email_verified=False)
+    english.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        english.post(reverse("resend_verification"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = english.post(reverse("resend_verification"), follow=True)
+
+    assert "less than a minute ago" in response.content.decode()
+    assert len(mail.outbox) == 1
+
+
+def test_a_confirmed_person_is_told_there_is_nothing_to_send(english, django_capture_on_commit_callbacks) -> None:
+    english.force_login(UserFactory(email_verified=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = english.post(reverse("resend_verification"), follow=True)
+
+    assert "already confirmed" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_sending_again_needs_a_logged_in_person_and_a_post(client) -> None:
+    response = client.post(reverse("resend_verification"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+    client.force_login(UserFactory(email_verified=False))
+    assert client.get(reverse("resend_verification")).status_code == 405
+    assert mail.outbox == []
+
+
+# Logging in and out
+
+
+def test_a_person_logs_in_with_the_email_in_any_case_and_logs_out(client) -> None:
+    user = UserFactory(email="lise@example.no", password="Riktig-Passord-77")
+
+    response = client.post(reverse("login"), {"username": "Lise@Example.NO", "password": "Riktig-Passord-77"})
+
+    assert response.status_code == 302
+    assert response.url == reverse(settings.LOGIN_REDIRECT_URL)
+    assert logged_in_user_id(client) == str(user.pk)
+
+    assert client.get(reverse("logout")).status_code == 405  # a link cannot log anybody out
+    assert logged_in_user_id(client) == str(user.pk)
+    response = client.post(reverse("logout"))
+
+    assert response.status_code == 302
+    assert logged_in_user_id(client) is None
+
+
+def test_a_wrong_password_is_refused_with_a_message(english) -> None:
+    UserFactory(email="lise@example.no", password="Riktig-Passord-77")
+
+    response = english.post(reverse("login"), {"username": "lise@example.no", "password": "feil"})
+
+    assert response.status_code == 200
+    assert "The e-mail address or the password is wrong" in response.content.decode()
+    assert logged_in_user_id(english) is None
+
+
+def test_logging_in_follows_next_but_only_within_the_site(client) -> None:
+    UserFactory(email="lise@example.no", password="Riktig-Passord-77")
+    credentials = {"username": "lise@example.no", "password": "Riktig-Passord-77"}
+
+    inside = client.post(reverse("login") + "?next=/konto/", credentials)
+    assert inside.url == "/konto/"
+    client.logout()
+    outside = client.post(reverse("login") + "?next=https://evil.example.com/", credentials)
+    assert outside.url == reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def test_logging_in_switches_to_the_persons_language(client) -> None:
+    UserFactory(email="john@example.no", password="Riktig-Passord-77", language="en")
+
+    response = client.post(reverse("login"), {"username": "john@example.no", "password": "Riktig-Passord-77"})
+
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_login_page_is_labelled_for_password_managers_and_screen_readers(client) -> None:
+    text = client.get(reverse("login")).content.decode()
+
+    assert 'autocomplete="email"' in text
+    assert 'autocomplete="current-password"' in text
+    assert '<label class="ds-label" for="id_username">' in text
+    assert "autofocus" not in text
+    assert "<script>" not in text and "style=" not in text
+
+
+def test_sign_up_page_asks_for_the_right_autocomplete_tokens(client) -> None:
+    text = client.get(reverse("signup")).content.decode()
+
+    for token in ["email", "given-name", "family-name", "new-password"]:
+        assert f'autocomplete="{token}"' in text
+    assert "style=" not in text
+
+
+# Password reset and change
+
+
+def test_a_forgotten_password_is_reset_end_to_end(client) -> None:
+    user = UserFactory(email="mona@example.no", password="Gammelt-Passord-1")
+
+    response = client.post(reverse("password_reset"), {"email": "Mona@Example.no"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["mona@example.no"]
+    assert message.alternatives and message.alternatives[0][1] == "text/html"
+    link = link_in(message)
+
+    form_page = client.get(link, follow=True)
+    assert form_page.context["validlink"]
+    set_password_url = form_page.redirect_chain[-1][0]
+    done = client.post(set_password_url, {"new_password1": "Nytt-Passord-2026", "new_password2": "Nytt-Passord-2026"})
+
+    assert done.status_code == 302
+    assert done.url == reverse("password_reset_complete")
+    user.refresh_from_db()
+    assert user.check_password("Nytt-Passord-2026")
+    # The link is used up.
+    again = client.get(link, follow=True)
+    assert not again.context["validlink"]
+    logged_in = client.post(reverse("login"), {"username": "mona@example.no", "password": "Nytt-Passord-2026"})
+    assert logged_in.status_code == 302
+
+
+def test_a_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(client) -> None:
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.no"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+def test_the_reset_mail_follows_the_language_of_the_page(client) -> None:
+    UserFactory(email="mona@example.no")
+
+    client.post(reverse("password_reset"), {"email": "mona@example.no"}, headers={"accept-language": "en"})
+    client.post(reverse("password_reset"), {"email": "mona@example.no"}, headers={"accept-language": "nb"})
+
+    english_mail, norwegian_mail = mail.outbox
+    assert english_mail.subject == "Choose a new password for Næringsprogram"
+    assert "Someone, hopefully you, asked to choose a new password" in english_mail.body
+    assert 'lang="en"' in english_mail.alternatives[0][0]
+    assert 'lang="nb"' in norwegian_mail.alternatives[0][0]
+
+
+def test_a_broken_reset_link_shows_a_message_and_changes_nothing(english) -> None:
+    user = UserFactory(password="Gammelt-Passord-1")
+
+    response = english.get(reverse("password_reset_confirm", kwargs={"uidb64": "Zm9v", "token": "nonsense"}))
+
+    assert response.status_code == 200
+    assert "has already been used, has expired, or is incomplete" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("Gammelt-Passord-1")
+
+
+def test_a_logged_in_person_changes_the_password(client) -> None:
+    user = UserFactory(password="Gammelt-Passord-1")
+    client.force_login(user)
+
+    wrong = client.post(
+        reverse("password_change"),
+        {"old_password": "feil", "new_password1": "Nytt-Passord-2026", "new_password2": "Nytt-Passord-2026"},
+    )
+    assert wrong.status_code == 200 and wrong.context["form"].errors["old_password"]
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "Gammelt-Passord-1",
+            "new_password1": "Nytt-Passord-2026",
+            "new_password2": "Nytt-Passord-2026",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("account")
+    user.refresh_from_db()
+    assert user.check_password("Nytt-Passord-2026")
+    assert logged_in_user_id(client) == str(user.pk)
+
+
+# The account page
+
+
+def test_the_account_page_needs_a_logged_in_person(client) -> None:
+    response = client.get(reverse("account"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_the_account_page_changes_name_and_language_for_the_account_and_the_session(client) -> None:
+    user = UserFactory(first_name="Kari", last_name="Nordmann", language="nb")
+    client.force_login(user)
+
+    response = client.post(reverse("account"), {"first_name": "Kari Anne", "last_name": "Nordmann", "language": "en"})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.first_name, user.language) == ("Kari Anne", "en")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    page = client.get(reverse("account")).content.decode()
+    assert '<html lang="en"' in page
+    assert "Your changes have been saved." in page
+
+
+def test_bad_account_input_gets_a_message_and_changes_nothing(client) -> None:
+    user = UserFactory(first_name="Kari", language="nb")
+    client.force_login(user)
+
+    response = client.post(reverse("account"), {"first_name": "", "last_name": "Nordmann", "language": "xx"})
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"first_name", "language"}
+    user.refresh_from_db()
+    assert (user.first_name, user.language) == ("Kari", "nb")
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_the_account_page_offers_to_send_the_link_again_only_while_unconfirmed(client) -> None:
+    user = UserFactory(email_verified=False)
+    client.force_login(user)
+    assert reverse("resend_verification") in client.get(reverse("account")).content.decode()
+
+    User.objects.filter(pk=user.pk).update(email_verified=True)
+    assert reverse("resend_verification") not in client.get(reverse("account")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ["login", "signup", "password_reset", "password_reset_done", "password_reset_complete"]
+)
+def test_the_public_account_pages_open(client, name: str) -> None:
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_logged_in_person_who_opens_sign_up_goes_to_the_account_page(client) -> None:
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("signup"))
+
+    assert response.url == reverse("account")

@@ -1,0 +1,1 @@
+"""Pages of the case: ``applicant`` for the company's people, ``files`` for downloads."""
