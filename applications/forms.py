@@ -7,13 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Attachment, Company, CostLine, FinancingLine, SupportDeclaration
 from applications.services import LINES_MAX
-from programme.forms import DesignsystemetForm, DesignsystemetModelForm
+from programme.forms import DesignsystemetForm, DesignsystemetModelForm, FiniteDecimalField
 from programme.models import FocusArea, Programme
 
 
@@ -24,27 +23,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class FiniteDecimalField(forms.DecimalField):
-    """A number as Norwegians type it (``2,5``, ``1 250 000``) in a text box with a numeric
-    keyboard.  It refuses "NaN", "sNaN" and "Infinity" while parsing: Django's own field does
-    so only after comparing the parsed value with the initial one (to see whether a row
-    changed), and comparing a signalling NaN raises InvalidOperation, a server error."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str):
-            for space in (" ", "\u00a0", "\u202f"):
-                value = value.replace(space, "")
-            value = value.replace(",", ".")
-        number = super().to_python(value)
-        if number is not None and not number.is_finite():
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return number
 
 
 class ParsingModelForm(DesignsystemetModelForm):

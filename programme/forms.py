@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class DesignsystemetForm(forms.Form):
@@ -47,3 +49,24 @@ def describe_errors(form: forms.BaseForm) -> None:
         attrs["aria-invalid"] = "true"
         described = [attrs["aria-describedby"]] if attrs.get("aria-describedby") else []
         attrs["aria-describedby"] = " ".join([*described, f"{field_id}_error"])
+
+
+class FiniteDecimalField(forms.DecimalField):
+    """A number as Norwegians type it (``2,5``, ``1 250 000``) in a text box with a numeric
+    keyboard.  It refuses "NaN", "sNaN" and "Infinity" while parsing: Django's own field does
+    so only after comparing the parsed value with the initial one (to see whether a row
+    changed), and comparing a signalling NaN raises InvalidOperation, a server error."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            for space in (" ", "\u00a0", "\u202f"):
+                value = value.replace(space, "")
+            value = value.replace(",", ".")
+        number = super().to_python(value)
+        if number is not None and not number.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number

@@ -10,24 +10,13 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from programme.errors import RuleViolation
-from programme.forms import DesignsystemetForm, describe_errors
+from programme.forms import DesignsystemetForm, FiniteDecimalField, describe_errors
 
 ACCEPTED_FILES = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
 
 
-class NumberField(forms.DecimalField):
+class NumberField(FiniteDecimalField):
     """A number as Norwegians type it, in either language: ``2,5``, ``2.5`` or ``1 000``."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str):
-            for space in (" ", "\u00a0", "\u202f"):
-                value = value.replace(space, "")
-            value = value.replace(",", ".")
-        return super().to_python(value)
 
 
 class AmountField(NumberField):

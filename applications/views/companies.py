@@ -273,8 +273,9 @@ def company_invite(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Invitations --------------------------------------------------------------------------
 
 
-@login_required
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Open to anyone with the link: the person may not have an account yet.  Logging in or
+    signing up from here comes back to the invitation (``next``); the service decides who joins."""
     invitation = selectors.invitation_by_token(token=token)
     if invitation is None:
         return render(
@@ -283,12 +284,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             {"refusal": _("The invitation link is not valid. Check that you opened the whole link from the e-mail.")},
             status=404,
         )
-    refusal = None
+    refusal = refusal_code = None
     if request.method == "POST":
         try:
             services.invitation_accept(token=token, user=request.user)
         except RuleViolation as error:
-            refusal = error.message
+            refusal, refusal_code = error.message, error.code
         else:
             messages.success(request, _("You now act for %(company)s.") % {"company": invitation.company.name})
             return redirect("applications:companies")
@@ -296,8 +297,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.invitation_check(invitation=invitation, user=request.user)
         except RuleViolation as error:
-            refusal = error.message
-    return render(request, "applications/invitation_accept.html", {"invitation": invitation, "refusal": refusal})
+            refusal, refusal_code = error.message, error.code
+    context = {
+        "invitation": invitation,
+        "refusal": refusal,
+        # Log in (or sign up) with the invited address, then come back here to accept.
+        "offer_login": refusal_code in {"not_logged_in", "wrong_email"},
+        "offer_signup": refusal_code == "not_logged_in",
+        "back": request.path,
+    }
+    return render(request, "applications/invitation_accept.html", context)
 
 
 # --- Starting an application -------------------------------------------------------------

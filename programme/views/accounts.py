@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -65,9 +66,21 @@ def _language_use(request: HttpRequest, response: HttpResponse, language: str) -
     return response
 
 
+def _next_url(request: HttpRequest) -> str:
+    """Where the person was going (``next``, carried by the form or in the address), if it is a
+    page of this site; anything else is dropped, so that a link cannot send people elsewhere."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("account")
+    next_url = _next_url(request)
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -84,7 +97,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error(FIELD_OF_RULE.get(refused.code), refused.message)
         else:
             login(request, user, backend=PASSWORD_BACKEND)
-            response = redirect("applications:companies")
+            # Not ``redirect()``: it would take a ``next`` without a slash for the name of a URL.
+            response = HttpResponseRedirect(next_url) if next_url else redirect("applications:companies")
             _language_use(request, response, user.language)
             messages.success(request, _("Your account has been created, and you are logged in."))
             messages.warning(
@@ -96,7 +110,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 % {"email": user.email},
             )
             return response
-    return render(request, "registration/signup.html", {"form": form})
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:

@@ -14,10 +14,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from freezegun import freeze_time
 
+from applications.models import CompanyMember, Invitation
 from programme import services
 from programme.errors import RuleViolation
 from programme.models import User
-from tests.factories import UserFactory
+from tests.factories import CompanyFactory, UserFactory, add_member
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,13 @@ def link_in(message: mail.EmailMessage) -> str:
 
 def logged_in_user_id(client) -> str | None:
     return client.session.get(SESSION_KEY)
+
+
+def sign_up_form(response) -> str:
+    """The sign-up form's markup alone (the language switch elsewhere on the page carries the
+    page's own address, ``next`` included)."""
+    page = response.content.decode()
+    return page[page.index('<form class="np-form"') :].split("</form>")[0]
 
 
 def verification_link_for(user: User) -> str:
@@ -113,6 +121,55 @@ def test_after_signing_up_the_person_is_told_to_confirm_the_address_before_apply
     text = english.get(reverse("account")).content.decode()
     assert "kari.nordmann@example.no" in text
     assert "before you can submit an application" in text
+
+
+def test_signing_up_with_a_next_page_on_this_site_carries_it_and_goes_there_afterwards(client) -> None:
+    target = reverse("account")
+
+    form = sign_up_form(client.get(reverse("signup"), {"next": target}))
+    response = client.post(reverse("signup"), {**signup_data(), "next": target})
+
+    assert f'<input type="hidden" name="next" value="{target}">' in form
+    assert response.status_code == 302
+    assert response.url == target
+    assert logged_in_user_id(client) == str(User.objects.get(email="kari.nordmann@example.no").pk)
+
+
+@pytest.mark.parametrize("unsafe", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_signing_up_ignores_a_next_page_off_this_site(client, unsafe: str) -> None:
+    form = sign_up_form(client.get(reverse("signup"), {"next": unsafe}))
+    response = client.post(reverse("signup"), {**signup_data(), "next": unsafe})
+
+    assert 'name="next"' not in form and "evil.example" not in form
+    assert response.status_code == 302
+    assert response.url == reverse("applications:companies")
+    assert User.objects.filter(email="kari.nordmann@example.no").exists()
+
+
+def test_an_invitation_leads_through_sign_up_and_back_to_the_invitation(
+    english, django_capture_on_commit_callbacks
+) -> None:
+    inviter = UserFactory()
+    company = CompanyFactory()
+    add_member(company, inviter)
+    invitation = Invitation.objects.create(
+        company=company, email="kari.nordmann@example.no", invited_by=inviter, token="invitert-kari"
+    )
+    path = reverse("applications:invitation_accept", kwargs={"token": invitation.token})
+
+    page = english.get(path).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_up = english.post(reverse("signup"), {**signup_data(language="en"), "next": path})
+    offered = english.get(path).content.decode()
+    joined = english.post(path)
+
+    assert "kari.nordmann@example.no" in page
+    assert f'href="{reverse("login")}?next={path}"' in page
+    assert f'href="{reverse("signup")}?next={path}"' in page
+    assert signed_up.url == path
+    assert company.name in offered and 'method="post"' in offered.split('id="main"')[1]
+    assert joined.status_code == 302
+    assert CompanyMember.objects.filter(company=company, user__email="kari.nordmann@example.no").exists()
 
 
 def test_the_confirmation_mail_is_in_english_when_the_person_chose_english(

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from applications.models import Attachment
-from applications.services import _sniff_type
+from applications.services import sniff_content_type
 from programme.errors import RuleViolation
 from workflow.models import Case, CaseFile, FinalReport, PaymentRequest, TimelineEvent
 from workflow.permissions import is_case_applicant, is_case_staff
@@ -37,7 +37,7 @@ def case_file_check(*, upload: Any) -> str:
             code="too_large",
         )
     upload.seek(0)
-    content_type = _sniff_type(upload.read(16), upload)
+    content_type = sniff_content_type(upload.read(16), upload)
     upload.seek(0)
     if content_type not in Attachment.ALLOWED_TYPES:
         raise RuleViolation(

@@ -48,6 +48,10 @@ def application_submit(*, application: Application, actor: Any) -> Case:
         raise RuleViolation(
             _("Confirm your e-mail address (follow the link we sent you) before you submit."), code="email"
         )
+    returned = Case.objects.filter(application_id=application.pk).first()
+    if returned is not None:
+        # A returned application is a draft again; submitting it resubmits its case.
+        return case_resubmit(case=returned, actor=actor)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.status != Application.Status.DRAFT:
