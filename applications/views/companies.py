@@ -88,7 +88,8 @@ def company_create(request: HttpRequest) -> HttpResponse:
             if refusal.code == "company_exists":
                 number = services.org_number_clean(data["org_number"])
                 existing = selectors.company_by_org_number(programme=programme, org_number=number)
-                join_form = JoinForm(initial={"programme": programme.pk, "org_number": number})
+                # Its own ids: the visible form above has fields of the same names.
+                join_form = JoinForm(initial={"programme": programme.pk, "org_number": number}, auto_id="join_%s")
         else:
             messages.success(
                 request, _("%(company)s is registered. You can start an application now.") % {"company": company.name}

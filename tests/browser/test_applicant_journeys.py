@@ -287,7 +287,7 @@ def test_applicant_completes_a_returned_application_and_submits_it_again(
 def test_a_returned_application_can_be_submitted_again_from_its_review_page(
     page: Page, login: Callable[..., Page]
 ) -> None:
-    """ "Complete the application" on the case page leads to the application's review page, so
+    """The case page's "Complete the application" leads to the application's review page, so
     that is where a person who has completed it looks for the way to send it back.  What the
     review page offers there (a button, or a way back to the case's "Submit the application
     again") must get the case submitted again, and never end in a server error."""
