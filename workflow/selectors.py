@@ -31,7 +31,7 @@ from workflow.models import (
     State,
     TimelineEvent,
 )
-from workflow.permissions import has_declared_conflict
+from workflow.permissions import has_declared_conflict, is_case_staff
 
 ZERO = Decimal("0.00")
 OPEN_OFFER_STATES = (State.APPROVED, State.ACCEPTED, State.REPORTING)
@@ -418,4 +418,7 @@ def attachment_visible_to(*, user: object, pk: int) -> Attachment | None:
 
 def case_file_visible_to(*, user: object, pk: int) -> CaseFile | None:
     """A document of a case the person may see."""
-    return CaseFile.objects.filter(pk=pk, case__in=cases_visible_to(user=user).values("pk")).first()
+    document = CaseFile.objects.filter(pk=pk, case__in=cases_visible_to(user=user).values("pk")).first()
+    if document is not None and document.kind == CaseFile.Kind.OTHER and not is_case_staff(user, document.case):
+        return None  # internal documents are for the programme's staff
+    return document

@@ -1,9 +1,24 @@
 """The case pages (under ``/saker/``).  The applicant's case page and its actions take the
 case reference (``NUP-2026-011``); downloads take the file's id."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from workflow.views import applicant, files
+
+
+class ReferenceConverter:
+    """A case reference such as NUP-2026-011; anything else (a NUL byte too) is a 404."""
+
+    regex = "[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ReferenceConverter, "reference")
 
 app_name = "workflow"
 urlpatterns = [
@@ -11,13 +26,13 @@ urlpatterns = [
     path("soknad/<int:pk>/send-inn/", applicant.application_submit, name="application_submit"),
     path("vedlegg/<int:pk>/", files.attachment_download, name="attachment_download"),
     path("dokument/<int:pk>/", files.case_file_download, name="case_file_download"),
-    path("<str:reference>/", applicant.case_detail, name="case_detail"),
-    path("<str:reference>/send-inn-igjen/", applicant.case_resubmit, name="case_resubmit"),
-    path("<str:reference>/trekk-tilbake/", applicant.case_withdraw, name="case_withdraw"),
-    path("<str:reference>/tilsagn/godta/", applicant.offer_accept, name="offer_accept"),
-    path("<str:reference>/tilsagn/avsla/", applicant.offer_decline, name="offer_decline"),
-    path("<str:reference>/utbetaling/", applicant.payment_request_create, name="payment_request_create"),
-    path("<str:reference>/sluttrapport/", applicant.final_report_file, name="final_report_file"),
-    path("<str:reference>/jobbrapport/", applicant.job_report_file, name="job_report_file"),
-    path("<str:reference>/klage/", applicant.case_appeal, name="case_appeal"),
+    path("<reference:reference>/", applicant.case_detail, name="case_detail"),
+    path("<reference:reference>/send-inn-igjen/", applicant.case_resubmit, name="case_resubmit"),
+    path("<reference:reference>/trekk-tilbake/", applicant.case_withdraw, name="case_withdraw"),
+    path("<reference:reference>/tilsagn/godta/", applicant.offer_accept, name="offer_accept"),
+    path("<reference:reference>/tilsagn/avsla/", applicant.offer_decline, name="offer_decline"),
+    path("<reference:reference>/utbetaling/", applicant.payment_request_create, name="payment_request_create"),
+    path("<reference:reference>/sluttrapport/", applicant.final_report_file, name="final_report_file"),
+    path("<reference:reference>/jobbrapport/", applicant.job_report_file, name="job_report_file"),
+    path("<reference:reference>/klage/", applicant.case_appeal, name="case_appeal"),
 ]

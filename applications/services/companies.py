@@ -348,6 +348,11 @@ def invitation_check(*, invitation: Invitation, user: Any) -> None:
             % {"invited": invitation.email, "current": user.email},
             code="wrong_email",
         )
+    if not user.email_verified:
+        raise RuleViolation(
+            _("Confirm your e-mail address (follow the link we sent you) before you accept the invitation."),
+            code="email",
+        )
     if invitation.accepted_at is not None:
         if CompanyMember.objects.filter(company=invitation.company, user=user).exists():
             return  # following the link twice is harmless

@@ -65,7 +65,10 @@ def application_update(*, application: Application, actor: Any, **fields: Any) -
             # Re-read the status under the row lock that submitting takes as well, so that a
             # draft submitted a moment ago is not changed afterwards.
             _lock_draft(application)
-        application.save()
+            # Only this step's fields: another step saved a moment ago must not be undone.
+            application.save(update_fields=[*fields, "updated_at"])
+        else:
+            application.save()
     return application
 
 

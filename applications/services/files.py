@@ -58,6 +58,8 @@ def attachment_add(*, application: Application, actor: Any, upload: Any, descrip
     printable = "".join(character for character in os.path.basename(str(upload.name)) if character.isprintable())
     original_name = printable.strip()[:255] or "vedlegg"
     with transaction.atomic():
+        # Under the lock submitting takes too: no file slips into a just-submitted application.
+        _lock_draft(application)
         attachment = Attachment(
             application=application,
             original_name=original_name,

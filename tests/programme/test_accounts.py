@@ -146,7 +146,7 @@ def test_signing_up_ignores_a_next_page_off_this_site(client, unsafe: str) -> No
     assert User.objects.filter(email="kari.nordmann@example.no").exists()
 
 
-def test_an_invitation_leads_through_sign_up_and_back_to_the_invitation(
+def test_an_invitation_leads_through_sign_up_and_confirmation_back_to_the_invitation(
     english, django_capture_on_commit_callbacks
 ) -> None:
     inviter = UserFactory()
@@ -161,6 +161,8 @@ def test_an_invitation_leads_through_sign_up_and_back_to_the_invitation(
     with django_capture_on_commit_callbacks(execute=True):
         signed_up = english.post(reverse("signup"), {**signup_data(language="en"), "next": path})
     offered = english.get(path).content.decode()
+    refused_unconfirmed = english.post(path)
+    english.get(link_in(mail.outbox[-1]))
     joined = english.post(path)
 
     assert "kari.nordmann@example.no" in page
@@ -168,6 +170,7 @@ def test_an_invitation_leads_through_sign_up_and_back_to_the_invitation(
     assert f'href="{reverse("signup")}?next={path}"' in page
     assert signed_up.url == path
     assert company.name in offered and 'method="post"' in offered.split('id="main"')[1]
+    assert "Confirm your e-mail address" in refused_unconfirmed.content.decode()
     assert joined.status_code == 302
     assert CompanyMember.objects.filter(company=company, user__email="kari.nordmann@example.no").exists()
 

@@ -24,7 +24,9 @@ APPLICANT_KINDS = {CaseFile.Kind.PAYMENT_REQUEST, CaseFile.Kind.FINAL_REPORT}
 
 
 def _file_name(upload: Any) -> str:
-    return os.path.basename(str(upload.name or ""))[:255] or "dokument"
+    # Control characters (NUL above all, which PostgreSQL refuses) have no place in a name.
+    name = "".join(c for c in os.path.basename(str(upload.name or "")) if c.isprintable())
+    return name.strip()[:255] or "dokument"
 
 
 def case_file_check(*, upload: Any) -> str:
