@@ -283,7 +283,6 @@ class Budget:
 
 def application_budget(*, application: Application) -> Budget:
     """Totals in two aggregate queries, whatever the number of lines."""
-    zero = Decimal("0.00")
     costs = dict(
         application.cost_lines.order_by()
         .values("category")
@@ -296,11 +295,17 @@ def application_budget(*, application: Application) -> Budget:
         .annotate(total=Sum("amount"))
         .values_list("source", "total")
     )
+    return budget_of(costs=costs, financing=financing, share_max=application.programme.support_share_max)
+
+
+def budget_of(*, costs: dict[str, Decimal], financing: dict[str, Decimal], share_max: Decimal) -> Budget:
+    """The figures of totals by category and by source, saved or just typed."""
+    zero = Decimal("0.00")
     return Budget(
         costs_by_category=[(label, costs.get(value) or zero) for value, label in CostLine.Category.choices],
         financing_by_source=[(label, financing.get(value) or zero) for value, label in FinancingLine.Source.choices],
         total_cost=sum(costs.values(), zero),
         total_financing=sum(financing.values(), zero),
         applied=financing.get(FinancingLine.Source.THIS_PROGRAMME) or zero,
-        share_max=application.programme.support_share_max,
+        share_max=share_max,
     )

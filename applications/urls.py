@@ -17,6 +17,7 @@ urlpatterns = [
     path("soknad/<int:pk>/foretak/", drafting.application_company, name="application_company"),
     path("soknad/<int:pk>/prosjekt/", drafting.application_project, name="application_project"),
     path("soknad/<int:pk>/kostnader/", drafting.application_costs, name="application_costs"),
+    path("soknad/<int:pk>/kostnader/summer/", drafting.application_costs_preview, name="application_costs_preview"),
     path("soknad/<int:pk>/effekter/", drafting.application_effects, name="application_effects"),
     path("soknad/<int:pk>/vedlegg/", drafting.application_attachments, name="application_attachments"),
     path(

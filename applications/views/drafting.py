@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -243,6 +244,34 @@ def application_costs(request: HttpRequest, pk: int) -> HttpResponse:
         },
         errors=error_items(costs, financing, loose=loose),
     )
+
+
+@login_required
+@require_POST
+def application_costs_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the totals of the lines as typed, before they are saved.  Without JavaScript the
+    page shows the saved totals and the same figures appear after "Save"."""
+    application = _application(request, pk)
+    costs: dict[str, Decimal] = {}
+    financing: dict[str, Decimal] = {}
+    for prefix, formset_class, key, totals in (
+        ("costs", CostLineFormSet, "category", costs),
+        ("financing", FinancingLineFormSet, "source", financing),
+    ):
+        formset = formset_class(request.POST, prefix=prefix)
+        if not formset.management_form.is_valid():
+            continue
+        for form in formset.forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE") or not form.cleaned_data.get(key):
+                continue
+            data = form.cleaned_data
+            amount = data.get("amount") or Decimal("0")
+            if data.get(key) == "own_hours" and data.get("hours") is not None and data.get("hourly_rate") is not None:
+                amount = data["hours"] * data["hourly_rate"]
+            if amount >= 0:
+                totals[data[key]] = totals.get(data[key], Decimal("0")) + amount
+    budget = selectors.budget_of(costs=costs, financing=financing, share_max=application.programme.support_share_max)
+    return render(request, "applications/_budget.html", {"budget": budget, "preview": True})
 
 
 # --- Step 5: attachments ------------------------------------------------------------------

@@ -563,3 +563,46 @@ def test_numbers_typed_the_norwegian_way_are_understood(client, draft):
     assert draft.cost_lines.get().amount == Decimal("12500.00")
     assert (draft.new_jobs_expected, draft.expected_turnover) == (Decimal("2.5"), Decimal("1250000.50"))
     assert 'inputmode="decimal"' in text(client.get(step(draft, "effects")))
+
+
+def test_the_budget_preview_sums_the_lines_as_typed_without_saving_them(client, db):
+    """htmx posts the costs form on every change; the totals come back, nothing is saved."""
+    from tests.journey import build_world
+
+    world = build_world()
+    application = world.application()
+    client.force_login(world.applicant_a)
+    lines_before = (application.cost_lines.count(), application.financing_lines.count())
+    data = {
+        "costs-TOTAL_FORMS": "2",
+        "costs-INITIAL_FORMS": "0",
+        "costs-0-category": "external",
+        "costs-0-description": "Konsulent",
+        "costs-0-amount": "600 000",
+        "costs-1-category": "own_hours",
+        "costs-1-description": "Egne timer",
+        "costs-1-hours": "100",
+        "costs-1-hourly_rate": "1000",
+        "financing-TOTAL_FORMS": "1",
+        "financing-INITIAL_FORMS": "0",
+        "financing-0-source": "this_programme",
+        "financing-0-amount": "nonsense",
+    }
+
+    response = client.post(f"/bedrift/soknad/{application.pk}/kostnader/summer/", data, HTTP_ACCEPT_LANGUAGE="en")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="budget"' in html and "not saved yet" in html
+    assert "700\u00a0000\u00a0kr" in html  # 600 000 + 100 h × 1 000 kr
+    assert (application.cost_lines.count(), application.financing_lines.count()) == lines_before
+
+
+def test_the_budget_preview_is_not_for_another_companys_application(client, db):
+    from tests.journey import build_world
+
+    world = build_world()
+    application = world.application(world.company_b)
+    client.force_login(world.applicant_a)
+
+    assert client.post(f"/bedrift/soknad/{application.pk}/kostnader/summer/", {}).status_code == 404
