@@ -6,7 +6,10 @@ import os
 
 import pytest
 
-from tests.journey import World, build_world
+# Helpers in plain modules assert too: let pytest explain their failures in detail.
+pytest.register_assert_rewrite("tests.workflow.transition_table", "tests.programme.accounts.support", "tests.journey")
+
+from tests.journey import World, build_world  # noqa: E402
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from programme.errors import RuleViolation
 from programme.models import BudgetYear, Programme
 from programme.money import format_nok
 from programme.permissions import is_admin_of, is_board_member_of
+from workflow import tasks
 from workflow.models import AgendaItem, Appeal, BoardMeeting, Case, Decision, LedgerEntry, LegalBasis, Offer
 from workflow.selectors import budget_year_figures, de_minimis_status
 from workflow.services._core import (
@@ -207,6 +208,7 @@ def decision_approve(
             comment=_("Granted %(amount)s (%(share)s %% of the costs).")
             % {"amount": format_nok(amount), "share": number_format(share, 2)},
         )
+        transaction.on_commit(lambda: tasks.issue_letter.delay(case.pk, "offer"))
     return offer
 
 
@@ -220,6 +222,7 @@ def decision_reject(*, case: Case, actor: Any, reasons: str) -> Decision:
             case=case, meeting=_meeting_of(case), outcome=Decision.Outcome.REJECT, reasons=text, decided_by=actor
         )
         fire(case, "reject", actor, comment=text)
+        transaction.on_commit(lambda: tasks.issue_letter.delay(case.pk, "refusal"))
     return decision
 
 

@@ -1,16 +1,12 @@
-"""Accounts: signing up, confirming the e-mail address, logging in and out, resetting and
-changing the password, and the account page."""
+"""Accounts: signing up, and confirming the e-mail address by the link in the mail."""
 
 from __future__ import annotations
 
-import re
 import smtplib
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -19,57 +15,16 @@ from programme import services
 from programme.errors import RuleViolation
 from programme.models import User
 from tests.factories import CompanyFactory, UserFactory, add_member
+from tests.programme.accounts.support import (
+    STRONG,
+    link_in,
+    logged_in_user_id,
+    sign_up_form,
+    signup_data,
+    verification_link_for,
+)
 
 pytestmark = pytest.mark.django_db
-
-STRONG = "Fjellvann-Tursti-42"
-LINK = re.compile(r"https?://testserver(/\S+?/)(?=\s|$)", re.MULTILINE)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    # The resend throttle lives in the cache, which outlives a test's database.
-    cache.clear()
-
-
-@pytest.fixture
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def signup_data(**overrides: str) -> dict[str, str]:
-    data = {
-        "email": "kari.nordmann@example.no",
-        "first_name": "Kari",
-        "last_name": "Nordmann",
-        "language": "nb",
-        "password1": STRONG,
-        "password2": STRONG,
-    }
-    data.update(overrides)
-    return data
-
-
-def link_in(message: mail.EmailMessage) -> str:
-    found = LINK.search(message.body)
-    assert found, message.body
-    return found.group(1)
-
-
-def logged_in_user_id(client) -> str | None:
-    return client.session.get(SESSION_KEY)
-
-
-def sign_up_form(response) -> str:
-    """The sign-up form's markup alone (the language switch elsewhere on the page carries the
-    page's own address, ``next`` included)."""
-    page = response.content.decode()
-    return page[page.index('<form class="np-form"') :].split("</form>")[0]
-
-
-def verification_link_for(user: User) -> str:
-    return reverse("verify_email", kwargs={"token": services.verification_token_make(user=user)})
 
 
 # Sign-up and the confirmation link
@@ -440,221 +395,3 @@ def test_sending_again_needs_a_logged_in_person_and_a_post(client) -> None:
     client.force_login(UserFactory(email_verified=False))
     assert client.get(reverse("resend_verification")).status_code == 405
     assert mail.outbox == []
-
-
-# Logging in and out
-
-
-def test_a_person_logs_in_with_the_email_in_any_case_and_logs_out(client) -> None:
-    user = UserFactory(email="lise@example.no", password="Riktig-Passord-77")
-
-    response = client.post(reverse("login"), {"username": "Lise@Example.NO", "password": "Riktig-Passord-77"})
-
-    assert response.status_code == 302
-    assert response.url == reverse(settings.LOGIN_REDIRECT_URL)
-    assert logged_in_user_id(client) == str(user.pk)
-
-    assert client.get(reverse("logout")).status_code == 405  # a link cannot log anybody out
-    assert logged_in_user_id(client) == str(user.pk)
-    response = client.post(reverse("logout"))
-
-    assert response.status_code == 302
-    assert logged_in_user_id(client) is None
-
-
-def test_a_wrong_password_is_refused_with_a_message(english) -> None:
-    UserFactory(email="lise@example.no", password="Riktig-Passord-77")
-
-    response = english.post(reverse("login"), {"username": "lise@example.no", "password": "feil"})
-
-    assert response.status_code == 200
-    assert "The e-mail address or the password is wrong" in response.content.decode()
-    assert logged_in_user_id(english) is None
-
-
-def test_logging_in_follows_next_but_only_within_the_site(client) -> None:
-    UserFactory(email="lise@example.no", password="Riktig-Passord-77")
-    credentials = {"username": "lise@example.no", "password": "Riktig-Passord-77"}
-
-    inside = client.post(reverse("login") + "?next=/konto/", credentials)
-    assert inside.url == "/konto/"
-    client.logout()
-    outside = client.post(reverse("login") + "?next=https://evil.example.com/", credentials)
-    assert outside.url == reverse(settings.LOGIN_REDIRECT_URL)
-
-
-def test_logging_in_switches_to_the_persons_language(client) -> None:
-    UserFactory(email="john@example.no", password="Riktig-Passord-77", language="en")
-
-    response = client.post(reverse("login"), {"username": "john@example.no", "password": "Riktig-Passord-77"})
-
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-
-
-def test_login_page_is_labelled_for_password_managers_and_screen_readers(client) -> None:
-    text = client.get(reverse("login")).content.decode()
-
-    assert 'autocomplete="email"' in text
-    assert 'autocomplete="current-password"' in text
-    assert '<label class="ds-label" for="id_username">' in text
-    assert "autofocus" not in text
-    assert "<script>" not in text and "style=" not in text
-
-
-def test_sign_up_page_asks_for_the_right_autocomplete_tokens(client) -> None:
-    text = client.get(reverse("signup")).content.decode()
-
-    for token in ["email", "given-name", "family-name", "new-password"]:
-        assert f'autocomplete="{token}"' in text
-    assert "style=" not in text
-
-
-# Password reset and change
-
-
-def test_a_forgotten_password_is_reset_end_to_end(client) -> None:
-    user = UserFactory(email="mona@example.no", password="Gammelt-Passord-1")
-
-    response = client.post(reverse("password_reset"), {"email": "Mona@Example.no"})
-
-    assert response.status_code == 302
-    assert response.url == reverse("password_reset_done")
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["mona@example.no"]
-    assert message.alternatives and message.alternatives[0][1] == "text/html"
-    link = link_in(message)
-
-    form_page = client.get(link, follow=True)
-    assert form_page.context["validlink"]
-    set_password_url = form_page.redirect_chain[-1][0]
-    done = client.post(set_password_url, {"new_password1": "Nytt-Passord-2026", "new_password2": "Nytt-Passord-2026"})
-
-    assert done.status_code == 302
-    assert done.url == reverse("password_reset_complete")
-    user.refresh_from_db()
-    assert user.check_password("Nytt-Passord-2026")
-    # The link is used up.
-    again = client.get(link, follow=True)
-    assert not again.context["validlink"]
-    logged_in = client.post(reverse("login"), {"username": "mona@example.no", "password": "Nytt-Passord-2026"})
-    assert logged_in.status_code == 302
-
-
-def test_a_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(client) -> None:
-    response = client.post(reverse("password_reset"), {"email": "nobody@example.no"})
-
-    assert response.status_code == 302
-    assert response.url == reverse("password_reset_done")
-    assert mail.outbox == []
-
-
-def test_the_reset_mail_follows_the_language_of_the_page(client) -> None:
-    UserFactory(email="mona@example.no")
-
-    client.post(reverse("password_reset"), {"email": "mona@example.no"}, headers={"accept-language": "en"})
-    client.post(reverse("password_reset"), {"email": "mona@example.no"}, headers={"accept-language": "nb"})
-
-    english_mail, norwegian_mail = mail.outbox
-    assert english_mail.subject == "Choose a new password for Næringsprogram"
-    assert "Someone, hopefully you, asked to choose a new password" in english_mail.body
-    assert 'lang="en"' in english_mail.alternatives[0][0]
-    assert 'lang="nb"' in norwegian_mail.alternatives[0][0]
-
-
-def test_a_broken_reset_link_shows_a_message_and_changes_nothing(english) -> None:
-    user = UserFactory(password="Gammelt-Passord-1")
-
-    response = english.get(reverse("password_reset_confirm", kwargs={"uidb64": "Zm9v", "token": "nonsense"}))
-
-    assert response.status_code == 200
-    assert "has already been used, has expired, or is incomplete" in response.content.decode()
-    user.refresh_from_db()
-    assert user.check_password("Gammelt-Passord-1")
-
-
-def test_a_logged_in_person_changes_the_password(client) -> None:
-    user = UserFactory(password="Gammelt-Passord-1")
-    client.force_login(user)
-
-    wrong = client.post(
-        reverse("password_change"),
-        {"old_password": "feil", "new_password1": "Nytt-Passord-2026", "new_password2": "Nytt-Passord-2026"},
-    )
-    assert wrong.status_code == 200 and wrong.context["form"].errors["old_password"]
-    response = client.post(
-        reverse("password_change"),
-        {
-            "old_password": "Gammelt-Passord-1",
-            "new_password1": "Nytt-Passord-2026",
-            "new_password2": "Nytt-Passord-2026",
-        },
-    )
-
-    assert response.status_code == 302
-    assert response.url == reverse("account")
-    user.refresh_from_db()
-    assert user.check_password("Nytt-Passord-2026")
-    assert logged_in_user_id(client) == str(user.pk)
-
-
-# The account page
-
-
-def test_the_account_page_needs_a_logged_in_person(client) -> None:
-    response = client.get(reverse("account"))
-
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-def test_the_account_page_changes_name_and_language_for_the_account_and_the_session(client) -> None:
-    user = UserFactory(first_name="Kari", last_name="Nordmann", language="nb")
-    client.force_login(user)
-
-    response = client.post(reverse("account"), {"first_name": "Kari Anne", "last_name": "Nordmann", "language": "en"})
-
-    assert response.status_code == 302
-    user.refresh_from_db()
-    assert (user.first_name, user.language) == ("Kari Anne", "en")
-    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    page = client.get(reverse("account")).content.decode()
-    assert '<html lang="en"' in page
-    assert "Your changes have been saved." in page
-
-
-def test_bad_account_input_gets_a_message_and_changes_nothing(client) -> None:
-    user = UserFactory(first_name="Kari", language="nb")
-    client.force_login(user)
-
-    response = client.post(reverse("account"), {"first_name": "", "last_name": "Nordmann", "language": "xx"})
-
-    assert response.status_code == 200
-    assert set(response.context["form"].errors) == {"first_name", "language"}
-    user.refresh_from_db()
-    assert (user.first_name, user.language) == ("Kari", "nb")
-    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
-
-
-def test_the_account_page_offers_to_send_the_link_again_only_while_unconfirmed(client) -> None:
-    user = UserFactory(email_verified=False)
-    client.force_login(user)
-    assert reverse("resend_verification") in client.get(reverse("account")).content.decode()
-
-    User.objects.filter(pk=user.pk).update(email_verified=True)
-    assert reverse("resend_verification") not in client.get(reverse("account")).content.decode()
-
-
-@pytest.mark.parametrize(
-    "name", ["login", "signup", "password_reset", "password_reset_done", "password_reset_complete"]
-)
-def test_the_public_account_pages_open(client, name: str) -> None:
-    assert client.get(reverse(name)).status_code == 200
-
-
-def test_a_logged_in_person_who_opens_sign_up_goes_to_the_account_page(client) -> None:
-    client.force_login(UserFactory())
-
-    response = client.get(reverse("signup"))
-
-    assert response.url == reverse("account")

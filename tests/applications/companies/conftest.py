@@ -1,0 +1,11 @@
+"""Fixtures of the company pages: pages in English."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """The pages in English, so that the assertions hold whatever the Norwegian catalogue says."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
