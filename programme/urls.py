@@ -21,6 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("bedrift/", include("applications.urls")),
     path("saker/", include("workflow.urls")),
+    path("administrasjon/", include("workflow.urls_admin")),
+    path("offentlig/", include("workflow.urls_public")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]

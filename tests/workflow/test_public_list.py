@@ -1,0 +1,141 @@
+"""The public list of granted support (offentleglova): a page and a CSV anyone may read,
+holding every decision to grant and nothing from applications that were not granted."""
+
+import csv
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.journey import case_in
+from workflow.models import Decision, State
+
+PAGE = reverse("public:granted_support")
+CSV = reverse("public:granted_support_csv")
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def page_titles(client, **params):
+    response = client.get(PAGE, params)
+    assert response.status_code == 200
+    return response, [row.project_title for row, _status in response.context["rows"]]
+
+
+def csv_rows(client, **params):
+    response = client.get(CSV, params)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff"), "Excel needs the BOM to read UTF-8"
+    return list(csv.reader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
+
+
+def granted_in(world, year, title, company=None):
+    case = case_in(world, State.APPROVED, company=company, title=title)
+    Decision.objects.filter(case=case, outcome="approve").update(decided_at=datetime(year, 6, 1, 12, tzinfo=OSLO))
+    return case
+
+
+def test_anyone_sees_the_granted_cases_and_none_that_were_not_granted(client, world):
+    for state in (State.APPROVED, State.ACCEPTED, State.COMPLETED):
+        case_in(world, state, company=world.company_a, title=f"Innvilget {state}")
+    for state in (State.SUBMITTED, State.RECOMMENDED, State.REJECTED, State.DISMISSED):
+        case_in(world, state, company=world.company_b, title=f"Ikke innvilget {state}")
+
+    response, titles = page_titles(client)
+
+    assert sorted(titles) == ["Innvilget accepted", "Innvilget approved", "Innvilget completed"]
+    html = response.content.decode()
+    assert "Ikke innvilget" not in html
+    assert world.company_b.name not in html, "a company with no grant is not named"
+    assert world.company_a.org_number in html
+    assert "400\u00a0000\u00a0kr" in html
+
+
+def test_a_grant_that_lapsed_is_still_listed_with_its_status(client, world):
+    case_in(world, State.LAPSED, title="Bortfalt prosjekt")
+
+    response, titles = page_titles(client)
+
+    assert titles == ["Bortfalt prosjekt"]
+    assert [str(status) for _row, status in response.context["rows"]] == ["Bortfalt"]
+
+
+def test_the_year_filter_keeps_only_that_years_decisions(client, world):
+    granted_in(world, 2017, "Fra 2017", company=world.company_a)
+    granted_in(world, 2018, "Fra 2018", company=world.company_b)
+
+    assert page_titles(client, year=2017)[1] == ["Fra 2017"]
+    assert page_titles(client)[1] == ["Fra 2018", "Fra 2017"], "newest decision first"
+
+
+def test_the_programme_filter_keeps_only_that_programmes_grants(client, world):
+    case_in(world, State.APPROVED, title="I NUP")
+
+    assert page_titles(client, programme="NUP")[1] == ["I NUP"]
+    assert page_titles(client, programme=world.other_programme.code)[1] == []
+
+
+def test_an_invalid_filter_is_left_out_rather_than_failing(client, world):
+    case_in(world, State.APPROVED, title="Innvilget")
+
+    response, titles = page_titles(client, year="i fjor")
+
+    assert titles == ["Innvilget"]
+    assert response.context["form"].errors
+
+
+@pytest.mark.parametrize("params", [{}, {"year": 2017}, {"programme": "NUP", "year": 2018}])
+def test_the_csv_holds_exactly_the_rows_of_the_page_for_the_same_filter(client, world, params):
+    granted_in(world, 2017, "Fra 2017", company=world.company_a)
+    granted_in(world, 2018, "Fra 2018", company=world.company_b)
+    case_in(world, State.RECOMMENDED, title="Ikke innvilget")
+
+    _response, titles = page_titles(client, **params)
+    header, *rows = csv_rows(client, **params)
+
+    assert header[:5] == ["Bedrift", "Organisasjonsnummer", "Prosjekt", "Beløp (NOK)", "Vedtaksdato"]
+    assert [row[2] for row in rows] == titles
+
+
+def test_the_csv_has_plain_amounts_and_iso_dates(client, world):
+    granted_in(world, 2017, "Fra 2017")
+
+    _header, row = csv_rows(client)
+
+    assert row[0] == world.company_a.name
+    assert row[1] == world.company_a.org_number
+    assert row[3] == "400000.00"
+    assert row[4] == "2017-06-01"
+    assert row[5] == "Industri"
+    assert row[7] == "Innvilget"
+
+
+def test_the_page_link_to_the_csv_keeps_the_filter(client, world):
+    response = client.get(PAGE, {"year": 2017, "programme": "NUP"})
+
+    assert f'href="{CSV}?year=2017&amp;programme=NUP"' in response.content.decode()
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", [PAGE, CSV])
+def test_the_query_count_does_not_grow_with_the_number_of_grants(client, world, url):
+    companies = [world.company_a, world.company_b]
+    for i in range(2):
+        case_in(world, State.APPROVED, company=companies[i % 2])
+    with_two = count_queries(client, url)
+    for i in range(8):
+        case_in(world, State.APPROVED, company=companies[i % 2])
+    with_ten = count_queries(client, url)
+
+    assert len(client.get(PAGE).context["rows"]) == 10
+    assert with_ten == with_two

@@ -1,0 +1,83 @@
+"""The administrator's budget page (issue 4): a programme's budget year with its frame,
+contributions, committed, disbursed, held back and available money, and the same by focus
+area and by municipality, as tables and as charts.  Only the programme's administrators see
+it; for everyone else it does not exist (404)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from programme.models import Programme
+from programme.money import format_nok
+from programme.permissions import is_admin_of
+from workflow import selectors
+from workflow.charts import Bar, horizontal_bar_chart
+from workflow.selectors_budget import budget_breakdown
+
+
+def _administered_programme(request: HttpRequest, code: str) -> Programme:
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None or not is_admin_of(request.user, programme.pk):
+        raise Http404
+    return programme
+
+
+@login_required
+def budget_latest(request: HttpRequest, code: str) -> HttpResponseRedirect:
+    programme = _administered_programme(request, code)
+    latest = programme.budget_years.order_by("-year").values_list("year", flat=True).first()
+    if latest is None:
+        raise Http404
+    return redirect("staff_admin:budget", code=programme.code, year=latest)
+
+
+@login_required
+def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    programme = _administered_programme(request, code)
+    budget_years = list(programme.budget_years.order_by("year"))
+    budget_year = next((by for by in budget_years if by.year == year), None)
+    if budget_year is None:
+        raise Http404
+    figures = selectors.budget_year_figures(budget_year=budget_year)
+    breakdown = budget_breakdown(budget_year=budget_year, unnamed=_("Other"))
+    contributions = list(budget_year.contributions.select_related("municipality").order_by("funder"))
+    totals_chart = horizontal_bar_chart(
+        chart_id="budget-totals",
+        title=_("Budget %(year)s") % {"year": budget_year.year},
+        description=_("Frame %(frame)s, committed %(committed)s, disbursed %(disbursed)s, available %(available)s.")
+        % {
+            "frame": format_nok(figures.frame),
+            "committed": format_nok(figures.committed),
+            "disbursed": format_nok(figures.disbursed),
+            "available": format_nok(figures.available),
+        },
+        bars=[
+            Bar(_("Frame"), figures.frame),
+            Bar(_("Committed"), figures.committed),
+            Bar(_("Disbursed"), figures.disbursed),
+            Bar(_("Available"), figures.available),
+        ],
+    )
+    focus_area_chart = horizontal_bar_chart(
+        chart_id="budget-focus-areas",
+        title=_("Committed by focus area, %(year)s") % {"year": budget_year.year},
+        description="; ".join(f"{row.name}: {format_nok(row.committed)}" for row in breakdown.by_focus_area),
+        bars=[Bar(row.name, row.committed) for row in breakdown.by_focus_area],
+    )
+    return render(
+        request,
+        "workflow/admin/budget.html",
+        {
+            "programme": programme,
+            "budget_year": budget_year,
+            "budget_years": budget_years,
+            "figures": figures,
+            "contributions": contributions,
+            "breakdown": breakdown,
+            "totals_chart": totals_chart,
+            "focus_area_chart": focus_area_chart,
+        },
+    )

@@ -1,0 +1,104 @@
+"""The public list of granted support (offentleglova), as a page and as CSV.  No login: a
+decision to grant is public once made.  The views parse the filters, call the selector and
+render; what may be shown is decided in ``workflow.selectors_public``."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from programme.models import Programme
+from workflow.models import State
+from workflow.selectors_public import GRANTED, GrantedSupport, granted_support, granted_support_years
+
+STATUS_LABELS = {
+    GRANTED: _("Granted"),
+    State.LAPSED: _("Lapsed"),
+    State.DECLINED: _("Declined by the applicant"),
+    State.CANCELLED: _("Cancelled"),
+}
+
+# The CSV is a file format other systems read, so its header and status words stay Norwegian
+# whatever language the page is shown in.
+CSV_HEADER = [
+    "Bedrift",
+    "Organisasjonsnummer",
+    "Prosjekt",
+    "Beløp (NOK)",
+    "Vedtaksdato",
+    "Satsingsområde",
+    "Program",
+    "Status",
+]
+CSV_STATUS = {
+    GRANTED: "Innvilget",
+    State.LAPSED: "Bortfalt",
+    State.DECLINED: "Avslått av søker",
+    State.CANCELLED: "Annullert",
+}
+
+
+class GrantedSupportFilter(forms.Form):
+    programme = forms.CharField(label=_("Programme"), required=False, max_length=12)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2999)
+
+
+def _filters(request: HttpRequest) -> tuple[GrantedSupportFilter, dict[str, object]]:
+    """The valid filters from the query string; an invalid one is left out, not guessed at."""
+    form = GrantedSupportFilter(request.GET)
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    return form, {"programme": cleaned.get("programme") or None, "year": cleaned.get("year")}
+
+
+@require_GET
+def granted_support_list(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    rows = granted_support(**filters)  # type: ignore[arg-type]
+    context = {
+        "form": form,
+        "rows": [(row, STATUS_LABELS[row.status]) for row in rows],
+        "programmes": Programme.objects.order_by("name").only("code", "name"),
+        "years": granted_support_years(),
+        "selected_programme": filters["programme"] or "",
+        "selected_year": filters["year"],
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "workflow/public_granted_support.html", context)
+
+
+@require_GET
+def granted_support_csv(request: HttpRequest) -> HttpResponse:
+    _form, filters = _filters(request)
+    rows = granted_support(**filters)  # type: ignore[arg-type]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tilskudd.csv"'
+    response.write("\ufeff")  # the BOM tells Excel the file is UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(_csv_row(row) for row in rows)
+    return response
+
+
+def _csv_row(row: GrantedSupport) -> list[str]:
+    return [
+        row.company_name,
+        row.org_number,
+        row.project_title,
+        _plain_amount(row.amount),
+        row.decided_on.isoformat(),
+        row.focus_area,
+        row.programme_code,
+        CSV_STATUS[row.status],
+    ]
+
+
+def _plain_amount(amount: Decimal) -> str:
+    """``400000.00``: a number any spreadsheet or script reads, without spaces or ``kr``."""
+    return f"{amount.quantize(Decimal('0.01')):f}"
