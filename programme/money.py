@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from programme.errors import RuleViolation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -25,3 +30,19 @@ def format_nok(value: Decimal | int | None) -> str:
     if cents:
         return f"{sign}{digits},{cents:02d}\u00a0kr"
     return f"{sign}{digits}\u00a0kr"
+
+
+def parse_nok(value: Any, *, label: str, allow_zero: bool, code: str = "amount") -> Decimal:
+    """An amount a person typed, in whole øre, or a refusal naming the field (``code``)."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError) as error:
+        raise RuleViolation(_("%(label)s must be an amount in kroner.") % {"label": label}, code=code) from error
+    if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
+        rule = _("%(label)s cannot be negative.") if allow_zero else _("%(label)s must be more than zero.")
+        raise RuleViolation(rule % {"label": label}, code=code)
+    if amount >= Decimal("1e12"):
+        raise RuleViolation(
+            _("%(label)s is larger than any project this programme supports.") % {"label": label}, code=code
+        )
+    return amount.quantize(CENT)

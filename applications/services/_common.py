@@ -4,7 +4,7 @@ into field-by-field ``InputError``s."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Company
 from applications.permissions import is_company_member
 from programme.errors import InputError, RuleViolation
+from programme.money import parse_nok
 
 
 def _input_errors(error: ValidationError, *, row: int | None = None, group: str | None = None) -> list[InputError]:
@@ -41,12 +42,4 @@ def _lock_draft(application: Application) -> Application:
 
 
 def _amount(value: Any, label: str) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError) as error:
-        raise RuleViolation(_("%(label)s must be an amount in kroner.") % {"label": label}) from error
-    if not amount.is_finite() or amount < 0:
-        raise RuleViolation(_("%(label)s cannot be negative.") % {"label": label})
-    if amount >= Decimal("1e12"):
-        raise RuleViolation(_("%(label)s is larger than any project this programme supports.") % {"label": label})
-    return amount.quantize(Decimal("0.01"))
+    return parse_nok(value, label=label, allow_zero=True, code="rule")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from programme import clock
 from programme.errors import RuleViolation
-from programme.money import format_nok
+from programme.money import format_nok, parse_nok
 from workflow.models import (
     Case,
     FinalReport,
@@ -43,15 +43,7 @@ from workflow.services._core import (
 
 def _amount(value: Any, label: str, code: str = "amount") -> Decimal:
     """``code`` names the field, so a page can put the message next to it."""
-    try:
-        amount = Decimal(str(value))
-    except Exception as error:  # noqa: BLE001 - any unparsable input is the same mistake
-        raise RuleViolation(_("%(label)s must be an amount in kroner.") % {"label": label}, code=code) from error
-    if not amount.is_finite() or amount <= 0:
-        raise RuleViolation(_("%(label)s must be more than zero.") % {"label": label}, code=code)
-    if amount >= Decimal("1e12"):
-        raise RuleViolation(_("%(label)s is larger than any grant of this programme.") % {"label": label}, code=code)
-    return amount.quantize(Decimal("0.01"))
+    return parse_nok(value, label=label, allow_zero=False, code=code)
 
 
 def _release_unpaid(case: Case, actor: Any, note: str) -> Decimal:
