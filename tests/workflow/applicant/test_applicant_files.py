@@ -25,10 +25,11 @@ from workflow.models import (
 
 
 def _docx() -> bytes:
+    # Fixed member dates: the same bytes every time, whatever second the test runs in.
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
+        archive.writestr(zipfile.ZipInfo("[Content_Types].xml", (2026, 1, 1, 0, 0, 0)), "<Types/>")
+        archive.writestr(zipfile.ZipInfo("word/document.xml", (2026, 1, 1, 0, 0, 0)), "<document/>")
     return buffer.getvalue()
 
 
