@@ -1,0 +1,52 @@
+"""What every page's menu needs to know about the person: the staff roles held, by kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass
+class StaffMenu:
+    """The programmes in which the person is adviser, board member or administrator.
+
+    Read lazily, once per request, and only by pages that show the menu (one query)."""
+
+    user: Any
+
+    @cached_property
+    def _roles(self) -> dict[str, list[Any]]:
+        by_kind: dict[str, list[Any]] = {"adviser": [], "board": [], "admin": []}
+        if self.user is None or not self.user.is_authenticated:
+            return by_kind
+        for role in self.user.staff_roles.select_related("programme").order_by("programme__code"):
+            by_kind[role.kind].append(role.programme)
+        return by_kind
+
+    @property
+    def adviser(self) -> list[Any]:
+        return self._roles["adviser"]
+
+    @property
+    def board(self) -> list[Any]:
+        return self._roles["board"]
+
+    @property
+    def admin(self) -> list[Any]:
+        return self._roles["admin"]
+
+    @property
+    def any(self) -> bool:
+        return any(self._roles.values())
+
+    @property
+    def case_work(self) -> bool:
+        """Advisers and administrators have a worklist."""
+        return bool(self.adviser or self.admin)
+
+
+def staff_roles(request: HttpRequest) -> dict[str, StaffMenu]:
+    return {"staff_menu": StaffMenu(getattr(request, "user", None))}

@@ -1,0 +1,4 @@
+"""The board's meetings, agendas, decisions and documents (under ``/styre/``)."""
+
+app_name = "board"
+urlpatterns: list = []
