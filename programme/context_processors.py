@@ -39,6 +39,12 @@ class StaffMenu:
         return self._roles["admin"]
 
     @property
+    def meetings(self) -> list[Any]:
+        """Programmes whose board meetings the person may open: board members and administrators."""
+        seen = {programme.pk: programme for programme in self.board + self.admin}
+        return sorted(seen.values(), key=lambda programme: programme.code)
+
+    @property
     def any(self) -> bool:
         return any(self._roles.values())
 
