@@ -1,0 +1,244 @@
+"""Reads for the staff worklist (saksliste): which cases a staff member sees, the row data of
+each case in a fixed number of queries, the sort orders, the counts by state, and each case's
+age against the screening service level.
+
+Who sees what (SPEC §1): an adviser the cases of his or her municipalities, in each programme
+where he or she is adviser; a board member or an administrator every case of his or her
+programmes.  A person's own companies' cases are *not* part of it: applicants follow those
+on /saker/.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Case as Switch
+from django.db.models import Count, DecimalField, F, OrderBy, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from applications.models import FinancingLine
+from programme import clock
+from programme.models import FocusArea, Municipality, Programme, StaffRole
+from workflow.models import FINAL_STATES, PHASES, Case, State
+
+# The states in which the screening service level runs (SPEC §2: submission → completed screening).
+SCREENING_CLOCK_STATES = (State.SUBMITTED, State.SCREENING)
+
+PHASE_CHOICES = [
+    ("screening", _("Screening phase")),
+    ("decision", _("Decision phase")),
+    ("disbursement", _("Disbursement phase")),
+    ("evaluation", _("Evaluation phase")),
+    ("final", _("Finished cases")),
+]
+PHASE_STATES: dict[str, set[str]] = {**PHASES, "final": set(FINAL_STATES)}
+
+# The worklist's sort keys (``?sort=key`` or ``?sort=-key``) and the ordering each stands for.
+# Age is the time since submission, so the youngest case (latest submission) comes first.
+_STATE_ORDER = Switch(
+    *(When(state=state, then=Value(position)) for position, state in enumerate(State.values)),
+    default=Value(len(State.values)),
+)
+SORTS: dict[str, tuple[str, bool]] = {
+    # key: (expression name, descending when ascending is asked for)
+    "reference": ("reference", False),
+    "submitted": ("submitted_at", False),
+    "age": ("submitted_at", True),
+    "company": ("application__company__name", False),
+    "state": ("state_order", False),
+    "amount": ("applied_amount", False),
+}
+DEFAULT_SORT = "-submitted"
+_money = DecimalField(max_digits=16, decimal_places=2)
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    """The staff roles of one person, read in one query: what the worklist may show."""
+
+    programme_ids: frozenset[int]
+    whole_programme_ids: frozenset[int]  # board member or administrator: every case
+    adviser_municipalities: dict[int, frozenset[int]] = field(default_factory=dict)  # programme → municipalities
+
+    def cases(self) -> QuerySet[Case]:
+        """Every case this person may see on the worklist, nothing else."""
+        visible = Q(programme_id__in=self.whole_programme_ids)
+        for programme_id, municipality_ids in self.adviser_municipalities.items():
+            visible |= Q(programme_id=programme_id, municipality_id__in=municipality_ids)
+        # No join that multiplies rows, so no DISTINCT: the counts and the sorting stay cheap.
+        return Case.objects.filter(visible)
+
+    def programmes(self) -> QuerySet[Programme]:
+        return Programme.objects.filter(pk__in=self.programme_ids).order_by("name")
+
+    def municipalities(self) -> QuerySet[Municipality]:
+        visible = Q(programme_id__in=self.whole_programme_ids)
+        for municipality_ids in self.adviser_municipalities.values():
+            visible |= Q(pk__in=municipality_ids)
+        return Municipality.objects.filter(visible).order_by("name", "pk")
+
+    def focus_areas(self) -> QuerySet[FocusArea]:
+        return FocusArea.objects.filter(programme_id__in=self.programme_ids).order_by("name", "pk")
+
+
+def staff_scope(*, user: object) -> StaffScope | None:
+    """The person's staff scope, or ``None`` for anyone who holds no staff role."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    roles = StaffRole.objects.filter(user=user).values_list("kind", "programme_id", "municipalities__pk")
+    programme_ids: set[int] = set()
+    whole: set[int] = set()
+    adviser: dict[int, set[int]] = defaultdict(set)
+    for kind, programme_id, municipality_id in roles:
+        programme_ids.add(programme_id)
+        if kind in (StaffRole.Kind.BOARD, StaffRole.Kind.ADMIN):
+            whole.add(programme_id)
+        elif kind == StaffRole.Kind.ADVISER and municipality_id is not None:
+            adviser[programme_id].add(municipality_id)
+    if not programme_ids:
+        return None
+    return StaffScope(
+        programme_ids=frozenset(programme_ids),
+        whole_programme_ids=frozenset(whole),
+        adviser_municipalities={pk: frozenset(ids) for pk, ids in adviser.items()},
+    )
+
+
+def with_row_data(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Everything a worklist row shows, in the one query that reads the rows."""
+    applied = (
+        FinancingLine.objects.filter(application=OuterRef("application"), source=FinancingLine.Source.THIS_PROGRAMME)
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return cases.select_related(
+        "programme",
+        "municipality",
+        "application__company",
+        "application__focus_area",
+        "screening__adviser",
+    ).annotate(
+        applied_amount=Coalesce(Subquery(applied, output_field=_money), Value(Decimal("0.00")), output_field=_money),
+        state_order=_STATE_ORDER,
+    )
+
+
+def parse_sort(value: object) -> str:
+    """The requested sort if it is one of the whitelisted keys, else the default."""
+    if isinstance(value, str) and value.removeprefix("-") in SORTS:
+        return value
+    return DEFAULT_SORT
+
+
+def sort_cases(cases: QuerySet[Case], sort: str) -> QuerySet[Case]:
+    """Order by a whitelisted key; the primary key breaks ties so pages never overlap."""
+    sort = parse_sort(sort)
+    key = sort.removeprefix("-")
+    name, inverted = SORTS[key]
+    descending = sort.startswith("-") != inverted
+    primary = OrderBy(F(name), descending=descending)
+    return cases.order_by(primary, OrderBy(F("pk"), descending=descending))
+
+
+def overdue_for_screening(cases: QuerySet[Case], *, programmes: Iterable[Programme], today: date) -> QuerySet[Case]:
+    """Cases still in screening whose age is past their programme's service level.
+
+    Day ``screening_days`` is the last day within the level: overdue is submitted on or before
+    ``today - screening_days - 1``, compared as Oslo dates (``__date`` uses the current zone).
+    """
+    overdue = Q(pk__in=[])
+    for programme in programmes:
+        deadline = today - timedelta(days=programme.screening_days)
+        overdue |= Q(programme_id=programme.pk, submitted_at__date__lt=deadline)
+    return cases.filter(overdue, state__in=SCREENING_CLOCK_STATES)
+
+
+@dataclass(frozen=True)
+class StateCount:
+    state: str
+    label: str
+    count: int
+
+
+def counts_by_state(cases: QuerySet[Case]) -> list[StateCount]:
+    """How many of ``cases`` are in each state, in the order of the case's life; one query."""
+    counts = dict(cases.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    return [StateCount(state, str(label), counts[state]) for state, label in State.choices if counts.get(state)]
+
+
+def submitted_years(cases: QuerySet[Case]) -> list[int]:
+    """The years (in Oslo time) in which any of ``cases`` was submitted, newest first."""
+    return [moment.year for moment in cases.order_by().datetimes("submitted_at", "year", order="DESC")]
+
+
+@dataclass(frozen=True)
+class ServiceLevel:
+    """A case's age against the screening service level (saksbehandlingsfrist)."""
+
+    age_days: int
+    limit_days: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.age_days > self.limit_days
+
+    @property
+    def overdue_by(self) -> int:
+        return max(0, self.age_days - self.limit_days)
+
+    @property
+    def label(self) -> str:
+        if self.overdue:
+            return ngettext(
+                "Over the deadline by %(days)s day", "Over the deadline by %(days)s days", self.overdue_by
+            ) % {"days": self.overdue_by}
+        return ngettext("%(age)s of %(limit)s day", "%(age)s of %(limit)s days", self.limit_days) % {
+            "age": self.age_days,
+            "limit": self.limit_days,
+        }
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    """One case on the worklist, with what is computed from today's date."""
+
+    case: Case
+    submitted_on: date
+    age_days: int
+    service_level: ServiceLevel | None
+
+    @property
+    def adviser_name(self) -> str:
+        screening = getattr(self.case, "screening", None)
+        if screening is None:
+            return ""
+        adviser = screening.adviser
+        return adviser.get_full_name() or adviser.email
+
+
+def worklist_rows(cases: Iterable[Case], *, today: date | None = None) -> list[WorklistRow]:
+    """Rows for cases read through ``with_row_data``; ``today`` from the system clock."""
+    today = today or clock.today()
+    return [_row(case, today) for case in cases]
+
+
+def iter_worklist_rows(cases: QuerySet[Case], *, today: date | None = None) -> Iterator[WorklistRow]:
+    """Rows one by one, for exports of any length: one query, read in chunks."""
+    today = today or clock.today()
+    for case in cases.iterator(chunk_size=1000):
+        yield _row(case, today)
+
+
+def _row(case: Case, today: date) -> WorklistRow:
+    submitted_on = timezone.localdate(case.submitted_at)
+    age = (today - submitted_on).days
+    level = ServiceLevel(age, case.programme.screening_days) if case.state in SCREENING_CLOCK_STATES else None
+    return WorklistRow(case=case, submitted_on=submitted_on, age_days=age, service_level=level)
