@@ -50,8 +50,8 @@ class StaffMenu:
 
     @property
     def case_work(self) -> bool:
-        """Advisers and administrators have a worklist."""
-        return bool(self.adviser or self.admin)
+        """Advisers and administrators work from the worklist; board members read it."""
+        return bool(self.adviser or self.admin or self.board)
 
 
 def staff_roles(request: HttpRequest) -> dict[str, StaffMenu]:

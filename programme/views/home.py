@@ -7,6 +7,12 @@ from django.shortcuts import redirect, render
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Staff start at the case worklist, applicants at their cases, everybody else here.
+
+    The worklist lives in ``workflow``; it is named by its URL, so this app imports nothing
+    from there (see DESIGN.md: dependencies)."""
     if request.user.is_authenticated:
+        if request.user.staff_roles.exists():
+            return redirect("worklist:list")
         return redirect("workflow:my_cases")
     return render(request, "programme/home.html")

@@ -51,3 +51,16 @@ def test_the_menu_costs_one_query_whatever_the_roles(client: Client, world: Worl
     applicant, admin = _queries(client, world.applicant_a), _queries(Client(), world.admin)
     assert len(admin) == len(applicant)
     assert sum("programme_staffrole" in sql for sql in admin) == 1
+
+
+def test_staff_start_at_the_worklist_and_applicants_at_their_cases(client: Client, world: World) -> None:
+    client.force_login(world.board_member)
+    assert client.get(reverse("home")).url == reverse("worklist:list")
+    client.force_login(world.applicant_a)
+    assert client.get(reverse("home")).url == reverse("workflow:my_cases")
+
+
+def test_a_board_member_sees_the_worklist_and_the_meetings_but_not_the_budget(client: Client, world: World) -> None:
+    menu = _menu_of(client, world.board_member)
+    assert reverse("worklist:list") in menu
+    assert "/administrasjon/" not in menu
