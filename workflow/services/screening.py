@@ -19,7 +19,14 @@ from programme.money import format_nok
 from workflow import tasks
 from workflow.models import Case, ConflictDeclaration, Decision, Recommendation, Screening, State, TimelineEvent
 from workflow.permissions import is_case_adviser, is_case_staff, no_conflict
-from workflow.services._core import check_transition, fire, lock_case, record, required_text
+from workflow.services._core import (
+    check_transition,
+    fire,
+    lock_case,
+    record,
+    refuse_declared_conflict,
+    required_text,
+)
 
 
 def _refuse_problems(application: Application) -> None:
@@ -144,6 +151,7 @@ def screening_save(*, case: Case, actor: Any, **checklist: Any) -> Screening:
         case = lock_case(case)
         if case.state != State.SCREENING:
             raise RuleViolation(_("Only a case in screening can have its checklist changed."), code="wrong_state")
+        refuse_declared_conflict(case, actor)
         if not (is_case_adviser(actor, case) and no_conflict(actor, case)):
             raise RuleViolation(_("Only an adviser for the company's municipality may screen the case."))
         screening, _created = Screening.objects.get_or_create(case=case, defaults={"adviser": actor})
@@ -248,4 +256,5 @@ def case_note_add(*, case: Case, actor: Any, text: str, staff_only: bool = True)
         case = lock_case(case)
         if not is_case_staff(actor, case):
             raise RuleViolation(_("Only the programme's staff write notes on a case."))
+        refuse_declared_conflict(case, actor)
         return record(case=case, actor=actor, kind=TimelineEvent.Kind.NOTE, comment=body, staff_only=staff_only)
