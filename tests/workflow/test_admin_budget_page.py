@@ -96,7 +96,9 @@ def test_the_figures_on_the_page_are_the_budget_figures(world: World, client: Cl
     html = page_as(client, world.admin, budget_url(world))
 
     shown = {name: value for row in figures_on(html)["budget-figures"] for name, value in row.items()}
+    released = shown.pop("released")
     assert shown == {name: format_nok(getattr(expected, name)) for name in FIGURES}
+    assert released == format_nok(GRANT)  # the lapsed offer's grant went back to the budget
     assert "Kommunene" in html  # the contribution making up the frame
 
 

@@ -215,6 +215,9 @@ def payment_register(
     with transaction.atomic():
         case = lock_case(case)
         require_case_admin(case, actor, _("Only the programme's administrators register payments."))
+        if request is None and is_final:
+            # The final payment answers the final report's request, even when it is not named.
+            request = case.payment_requests.filter(is_final=True, status=PaymentRequest.Status.PENDING).first()
         if request is not None:
             request = PaymentRequest.objects.select_for_update().get(pk=request.pk)
             if request.case_id != case.pk or request.status != PaymentRequest.Status.PENDING:

@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from programme.models import Programme
 from programme.money import format_nok
 from programme.permissions import is_admin_of
-from workflow import selectors
+from workflow import selectors, selectors_admin
 from workflow.charts import Bar, horizontal_bar_chart
 from workflow.selectors_budget import budget_breakdown
 
 
-def _administered_programme(request: HttpRequest, code: str) -> Programme:
+def administered_programme(request: HttpRequest, code: str) -> Programme:
+    """The programme with this code, if the person administers it; for everyone else it does
+    not exist (404), so that a page does not tell outsiders which programmes there are."""
     programme = Programme.objects.filter(code=code).first()
     if programme is None or not is_admin_of(request.user, programme.pk):
         raise Http404
@@ -27,7 +29,7 @@ def _administered_programme(request: HttpRequest, code: str) -> Programme:
 
 @login_required
 def budget_latest(request: HttpRequest, code: str) -> HttpResponseRedirect:
-    programme = _administered_programme(request, code)
+    programme = administered_programme(request, code)
     latest = programme.budget_years.order_by("-year").values_list("year", flat=True).first()
     if latest is None:
         raise Http404
@@ -36,7 +38,7 @@ def budget_latest(request: HttpRequest, code: str) -> HttpResponseRedirect:
 
 @login_required
 def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    programme = _administered_programme(request, code)
+    programme = administered_programme(request, code)
     budget_years = list(programme.budget_years.order_by("year"))
     budget_year = next((by for by in budget_years if by.year == year), None)
     if budget_year is None:
@@ -75,6 +77,7 @@ def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "budget_year": budget_year,
             "budget_years": budget_years,
             "figures": figures,
+            "released": selectors_admin.released(budget_year=budget_year),
             "contributions": contributions,
             "breakdown": breakdown,
             "totals_chart": totals_chart,

@@ -1,0 +1,281 @@
+"""The administrator's pages' reads (issue 4): payment requests to decide with each case's
+money, the awards to record in the Register for offentlig støtte, and the job outcomes per
+budget year with the cases in follow-up.  Each is a fixed number of queries, whatever the
+number of rows: money is summed per case in one grouped query, not case by case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from programme import clock
+from programme.models import BudgetYear, Programme
+from workflow.models import Case, ConflictDeclaration, JobReport, LedgerEntry, Offer, Payment, PaymentRequest, State
+from workflow.selectors import ZERO, CaseMoney, Deadline, _sum, _with_page_data, case_next_deadline
+
+# SPEC §9: the jobs of a granted case count unless the project never ran.
+ENDED_WITHOUT_PROJECT = (State.LAPSED, State.CANCELLED, State.DECLINED)
+FOLLOW_UP_STATES = (State.COMPLETED, State.CLOSED)
+# SPEC §8: the administrator is reminded of an award not registered 14 days after acceptance.
+REGISTER_WITHIN_DAYS = 14
+RECENT_PAYMENTS = 25
+
+
+def _money_by_case(case_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
+    """(committed, paid) per case from the ledger, in one grouped query."""
+    rows = (
+        LedgerEntry.objects.filter(case_id__in=case_ids)
+        .values("case_id")
+        .annotate(commit=_sum("commit"), release=_sum("release"), disburse=_sum("disburse"), reclaim=_sum("reclaim"))
+        .order_by()
+    )
+    return {row["case_id"]: (row["commit"] - row["release"], row["disburse"] - row["reclaim"]) for row in rows}
+
+
+def _conflicted_case_ids(user: object, case_ids: list[int]) -> set[int]:
+    """The cases among ``case_ids`` where the person declared a conflict of interest."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return set()
+    return set(ConflictDeclaration.objects.filter(user_id=pk, case_id__in=case_ids).values_list("case_id", flat=True))
+
+
+def released(*, budget_year: BudgetYear) -> Decimal:
+    """What the year's ledger released back to the budget (lapsed, declined and cancelled
+    offers, and projects completed under their grant), in one query."""
+    return LedgerEntry.objects.filter(budget_year=budget_year).aggregate(total=_sum("release"))["total"]
+
+
+# --- payments --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    """A pending payment request with its case's money (as ``selectors.case_money``)."""
+
+    request: PaymentRequest
+    money: CaseMoney
+    conflict: bool
+
+    @property
+    def case(self) -> Case:
+        return self.request.case
+
+    @property
+    def offer(self) -> Offer | None:
+        return getattr(self.request.case, "offer", None)
+
+    @property
+    def granted(self) -> Decimal:
+        return self.offer.amount if self.offer else ZERO
+
+    @property
+    def held_back(self) -> Decimal:
+        """The part of the hold-back not paid out yet."""
+        if self.offer is None:
+            return ZERO
+        return max(ZERO, min(self.offer.holdback_amount, self.offer.amount - self.money.paid))
+
+    @property
+    def payable_before_final_report(self) -> Decimal:
+        """What may still be paid before the final report: the grant less the hold-back."""
+        if self.offer is None:
+            return ZERO
+        return max(ZERO, self.offer.payable_before_final_report() - self.money.paid)
+
+    @property
+    def payable_now(self) -> Decimal:
+        """At most what this request may be paid: the final payment may take the hold-back."""
+        if self.offer is None:
+            return ZERO
+        if self.request.is_final:
+            return max(ZERO, self.offer.amount - self.money.paid)
+        return self.payable_before_final_report
+
+
+@dataclass(frozen=True)
+class PaymentsPage:
+    rows: list[PaymentRow]
+    recent_payments: list[Payment]
+
+
+def payments_page(*, programme: Programme, user: object) -> PaymentsPage:
+    """The programme's pending payment requests, oldest first, and its latest payments."""
+    requests = list(
+        PaymentRequest.objects.filter(case__programme=programme, status=PaymentRequest.Status.PENDING)
+        .select_related("case__application__company", "case__offer", "created_by")
+        .prefetch_related("files")
+        .order_by("created_at", "pk")
+    )
+    case_ids = sorted({request.case_id for request in requests})
+    money = _money_by_case(case_ids)
+    conflicts = _conflicted_case_ids(user, case_ids)
+    rows = []
+    for request in requests:
+        committed, paid = money.get(request.case_id, (ZERO, ZERO))
+        offer = getattr(request.case, "offer", None)
+        rows.append(
+            PaymentRow(
+                request=request,
+                money=CaseMoney(committed=committed, paid=paid, holdback=offer.holdback_amount if offer else ZERO),
+                conflict=request.case_id in conflicts,
+            )
+        )
+    recent = list(
+        Payment.objects.filter(case__programme=programme)
+        .select_related("case__application__company", "registered_by")
+        .order_by("-registered_at", "-pk")[:RECENT_PAYMENTS]
+    )
+    return PaymentsPage(rows=rows, recent_payments=recent)
+
+
+def pending_request(*, programme: Programme, pk: int) -> PaymentRequest | None:
+    """A payment request of the programme (any status: the service says if it is decided)."""
+    return PaymentRequest.objects.filter(pk=pk, case__programme=programme).select_related("case").first()
+
+
+# --- the Register for offentlig støtte ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    offer: Offer
+    today: date
+
+    @property
+    def case(self) -> Case:
+        return self.offer.case
+
+    @property
+    def register_by(self) -> date | None:
+        if self.offer.accepted_at is None:
+            return None
+        return timezone.localdate(self.offer.accepted_at) + timedelta(days=REGISTER_WITHIN_DAYS)
+
+    @property
+    def overdue(self) -> bool:
+        due = self.register_by
+        return self.offer.public_register_done_at is None and due is not None and self.today > due
+
+
+def public_register_rows(*, programme: Programme, only_unregistered: bool) -> list[RegisterRow]:
+    """The programme's awards that must be recorded in the register (EUR threshold reached
+    when granted), newest decision first; optionally only those not yet marked."""
+    offers = Offer.objects.filter(case__programme=programme, public_register_required=True)
+    if only_unregistered:
+        offers = offers.filter(public_register_done_at__isnull=True)
+    offers = offers.select_related("case__application__company", "decision").order_by("-decision__decided_at", "-pk")
+    today = clock.today()
+    return [RegisterRow(offer=offer, today=today) for offer in offers]
+
+
+def register_offer(*, programme: Programme, pk: int) -> Offer | None:
+    return Offer.objects.filter(pk=pk, case__programme=programme, public_register_required=True).first()
+
+
+# --- job outcomes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobYear:
+    """SPEC §9 for one budget year: the jobs expected by the projects granted from it (the
+    "potential"), the latest reported of those projects, and the year's target."""
+
+    budget_year_id: int
+    year: int
+    granted_cases: int
+    expected: Decimal
+    reported: Decimal
+    target: int
+
+
+def _latest_report(field: str) -> Subquery:
+    latest = JobReport.objects.filter(case=OuterRef("case_id")).order_by("-reported_on", "-pk")
+    return Subquery(latest.values(field)[:1])
+
+
+def job_outcomes(*, programme: Programme) -> list[JobYear]:
+    """Per budget year, in two queries (the years, then one row per granted case)."""
+    budget_years = list(programme.budget_years.order_by("year"))
+    offers = (
+        Offer.objects.filter(budget_year__programme=programme)
+        .exclude(case__state__in=ENDED_WITHOUT_PROJECT)
+        .annotate(latest_jobs=_latest_report("new_jobs"))
+        .values("budget_year_id", "case__application__new_jobs_expected", "latest_jobs")
+        .order_by()
+    )
+    totals: dict[int, list[Decimal]] = {by.pk: [ZERO, ZERO, Decimal(0)] for by in budget_years}
+    for offer in offers:
+        year = totals.setdefault(offer["budget_year_id"], [ZERO, ZERO, Decimal(0)])
+        year[0] += offer["case__application__new_jobs_expected"] or ZERO
+        year[1] += offer["latest_jobs"] or ZERO
+        year[2] += 1
+    return [
+        JobYear(
+            budget_year_id=by.pk,
+            year=by.year,
+            granted_cases=int(totals[by.pk][2]),
+            expected=totals[by.pk][0],
+            reported=totals[by.pk][1],
+            target=by.target_jobs,
+        )
+        for by in budget_years
+    ]
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    """A completed or closed case in the job follow-up."""
+
+    case: Case
+    reports: list[JobReport]
+    next_due: Deadline | None
+    periods_left: tuple[int, ...]
+    conflict: bool
+
+    @property
+    def expected(self) -> Decimal:
+        return self.case.application.new_jobs_expected
+
+    @property
+    def latest(self) -> JobReport | None:
+        return max(self.reports, key=lambda r: (r.reported_on, r.pk), default=None)
+
+    @property
+    def may_report(self) -> bool:
+        """Reports are filed while the case is completed (the service decides the rest)."""
+        return self.case.state == State.COMPLETED and not self.conflict
+
+
+def follow_up_cases(*, programme: Programme, user: object) -> list[FollowUpRow]:
+    """The programme's cases in follow-up, those still open first, in a fixed number of queries."""
+    cases = list(
+        _with_page_data(Case.objects.filter(programme=programme, state__in=FOLLOW_UP_STATES))
+        .select_related("offer__budget_year")
+        .order_by("-state", "reference")  # "completed" (still reporting) before "closed"
+    )
+    conflicts = _conflicted_case_ids(user, [case.pk for case in cases])
+    followup = sorted(programme.job_followup_months)
+    rows = []
+    for case in cases:
+        reports = list(case.job_reports.all())
+        reported = {report.period_months for report in reports}
+        rows.append(
+            FollowUpRow(
+                case=case,
+                reports=reports,
+                next_due=case_next_deadline(case),
+                periods_left=tuple(m for m in followup if m not in reported),
+                conflict=case.pk in conflicts,
+            )
+        )
+    return rows
+
+
+def programme_case(*, programme: Programme, pk: int) -> Case | None:
+    """A case of the programme, whatever its state: the service refuses a wrong state in words."""
+    return Case.objects.filter(pk=pk, programme=programme).first()

@@ -1,0 +1,61 @@
+"""The awards to record in the Register for offentlig støtte (issue 4, SPEC §2 and §8): every
+offer of EUR 100,000 or more (the programme's threshold), with the dates the register asks for,
+whether it is marked as registered, and a warning when it is still not marked 14 days after
+the offer was accepted.  Only the programme's administrators see it (404 for others)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from programme.errors import RuleViolation
+from workflow import selectors_admin, services
+from workflow.views.admin_budget import administered_programme
+
+# ``?vis=alle`` shows every award; anything else (or nothing) only those not yet registered.
+SHOW_ALL = "alle"
+
+
+@login_required
+@require_GET
+def public_register(request: HttpRequest, code: str) -> HttpResponse:
+    programme = administered_programme(request, code)
+    show_all = request.GET.get("vis") == SHOW_ALL
+    rows = selectors_admin.public_register_rows(programme=programme, only_unregistered=not show_all)
+    context = {
+        "programme": programme,
+        "rows": rows,
+        "show_all": show_all,
+        "overdue_count": sum(1 for row in rows if row.overdue),
+        "show_all_value": SHOW_ALL,
+    }
+    return render(request, "workflow/admin/public_register.html", context)
+
+
+@login_required
+@require_POST
+def public_register_mark(request: HttpRequest, code: str, pk: int) -> HttpResponseRedirect:
+    programme = administered_programme(request, code)
+    offer = selectors_admin.register_offer(programme=programme, pk=pk)
+    if offer is None:
+        raise Http404
+    try:
+        services.public_register_mark(offer=offer, actor=request.user)
+    except RuleViolation as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("The award to %(company)s (%(reference)s) is marked as registered.")
+            % {"company": offer.case.application.company.name, "reference": offer.case.reference},
+        )
+    url = reverse("staff_admin:public_register", args=[programme.code])
+    if request.POST.get("vis") == SHOW_ALL:
+        url = f"{url}?{urlencode({'vis': SHOW_ALL})}"
+    return redirect(url)
