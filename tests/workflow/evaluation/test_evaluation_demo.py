@@ -1,0 +1,52 @@
+"""The evaluation of the demo programme shows the seed's first year (SPEC §9, "Aktivitet 4.1"):
+frame 5 050 000 kr, 11 projects granted 3 125 000 kr, 42 new jobs reported, about 260 expected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from programme.models import Programme
+from workflow.selectors_evaluation import evaluation_figures, evaluation_json
+
+
+@pytest.fixture
+def demo(db: None) -> Programme:
+    call_command("load_demo", stdout=io.StringIO())
+    return Programme.objects.get(code="NUP")
+
+
+def test_the_two_year_evaluation_of_the_demo_shows_the_seeds_2017_figures(demo):
+    # The programme's first two years, as the periodic task will ask for them.
+    figures = evaluation_figures(programme=demo, period_from=dt.date(2017, 1, 1), period_to=dt.date(2018, 12, 31))
+    assert [y["year"] for y in figures["years"]] == [2017, 2018]
+    first = figures["years"][0]
+    assert first["budget_frame"] == Decimal("5050000")
+    assert first["approved"] == 11
+    assert first["committed"] == Decimal("3125000")
+    assert first["granted"] == Decimal("3125000")
+    assert first["jobs_reported"] == Decimal("42")
+    assert first["jobs_expected"] == Decimal("260")
+    assert (first["target_projects_min"], first["target_projects_max"], first["target_jobs"]) == (15, 20, 45)
+    # The rest of the demo's 2017: one dismissal, one withdrawal, 13 applications in all.
+    assert (first["applications_received"], first["dismissed"], first["withdrawn"]) == (13, 1, 1)
+    assert (first["rejected"], first["lapsed"]) == (0, 0)
+
+    data = json.loads(evaluation_json(figures))["years"][0]
+    assert (data["budget_frame"], data["committed"], data["approved"]) == (5050000, 3125000, 11)
+    assert (data["jobs_reported"], data["jobs_expected"]) == (42, 260)
+
+
+def test_the_whole_demo_programme_holds_every_year_and_its_grants(demo):
+    figures = evaluation_figures(programme=demo, period_from=dt.date(2017, 1, 1), period_to=dt.date(2019, 12, 31))
+    assert [y["year"] for y in figures["years"]] == [2017, 2018, 2019]
+    assert figures["years"][0]["approved"] == 11  # the same first year, whatever the period's length
+    # 2018: five grants, of which one declined, one lapsed and one cancelled.
+    assert figures["years"][1]["approved"] == 5
+    assert (figures["years"][1]["withdrawn"], figures["years"][1]["lapsed"]) == (1, 2)
+    assert len(figures["projects"]) == figures["totals"]["approved"]
