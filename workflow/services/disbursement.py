@@ -299,6 +299,12 @@ def payment_request_refuse(*, request: PaymentRequest, actor: Any, reason: str) 
         request = PaymentRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != PaymentRequest.Status.PENDING:
             raise RuleViolation(_("The payment request is not pending."))
+        if request.is_final:
+            # A refused final request would leave the case in reporting with nothing to act on.
+            raise RuleViolation(
+                _("A final payment request is not refused: return the final report, so the company can correct it."),
+                code="final_request",
+            )
         request.status = PaymentRequest.Status.REFUSED
         request.save(update_fields=["status"])
         record(case=case, actor=actor, kind=TimelineEvent.Kind.MONEY, comment=text)

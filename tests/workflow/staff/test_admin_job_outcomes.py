@@ -152,6 +152,7 @@ def test_a_report_registered_on_the_companys_behalf_is_marked(world: World, clie
 
     applicant_page = page(client, world.applicant_a, reverse("workflow:case_detail", args=[case.reference]))
     assert literal("Job report (registered on the company's behalf): %(jobs)s new jobs.") in unescape(applicant_page)
+    assert nb("registered by the programme on your behalf") in unescape(applicant_page)
 
 
 def test_a_survey_report_without_a_period_or_note(world: World, client: Client) -> None:

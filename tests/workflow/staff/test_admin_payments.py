@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from programme import clock
+from programme.errors import RuleViolation
 from programme.money import format_nok
 from tests.journey import GRANT, World, case_in
 from tests.workflow.staff.admin_support import figure, from_the_ledger, literal, nb, page, trace, url
@@ -389,6 +390,20 @@ def test_a_final_request_is_not_refused_but_its_report_returned(world: World, cl
 
     assert response.status_code == 404
     assert trace(case) == before
+
+
+def test_the_service_refuses_to_refuse_a_final_request(world: World) -> None:
+    """Refused, the final request would leave the case in reporting with nothing to act on."""
+    case = case_in(world, State.ACCEPTED)
+    final = final_request(world, case, 400000)
+    before = trace(case)
+
+    with pytest.raises(RuleViolation) as refusal:
+        services.payment_request_refuse(request=final, actor=world.admin, reason="Nei.")
+
+    assert refusal.value.code == "final_request"
+    assert trace(case) == before
+    assert PaymentRequest.objects.get(pk=final.pk).status == PaymentRequest.Status.PENDING
 
 
 @pytest.mark.parametrize("text", ["x" * 5000, "Nei\x00", "", "   "])
