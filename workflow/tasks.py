@@ -25,3 +25,17 @@ def issue_letter(case_id: int, kind: str) -> int | None:
         # The case or its decision is gone (rolled back, deleted): nothing to send, no retry.
         logger.warning("No %s letter for case %s: %s", kind, case_id, gone)
         return None
+
+
+@shared_task(acks_late=True)
+def make_meeting_document(document_id: int) -> int | None:
+    """Render and store a requested agenda pack or minutes; a rerun keeps the version made."""
+    from workflow.models import MeetingDocument
+    from workflow.services.meeting_documents import meeting_document_make
+
+    try:
+        return meeting_document_make(document_id=document_id).pk
+    except MeetingDocument.DoesNotExist:
+        # Asked for in a transaction that was rolled back: nothing to make, no retry.
+        logger.warning("No meeting document %s to make", document_id)
+        return None

@@ -1,6 +1,7 @@
 from .case import FINAL_STATES, PHASES, Case, ConflictDeclaration, State, TimelineEvent
 from .decisions import AgendaItem, Appeal, BoardMeeting, Decision, LegalBasis, Offer, Recommendation, Screening
 from .files import CaseFile
+from .meeting_documents import MeetingDocument
 from .money import FinalReport, JobReport, LedgerEntry, Payment, PaymentRequest
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "JobReport",
     "LedgerEntry",
     "LegalBasis",
+    "MeetingDocument",
     "Offer",
     "Payment",
     "PaymentRequest",

@@ -2,11 +2,14 @@
 
 from workflow.services.board import (
     agenda_add,
+    agenda_add_cases,
+    agenda_reorder,
     case_appeal,
     decision_approve,
     decision_defer,
     decision_reject,
     meeting_create,
+    meeting_members_set,
     public_register_mark,
 )
 from workflow.services.disbursement import (
@@ -24,6 +27,7 @@ from workflow.services.disbursement import (
     payment_request_refuse,
 )
 from workflow.services.files import case_file_add, case_file_check, final_report_send, payment_request_send
+from workflow.services.meeting_documents import meeting_document_make, meeting_document_request
 from workflow.services.screening import (
     application_submit,
     case_dismiss,
@@ -40,6 +44,8 @@ from workflow.services.screening import (
 
 __all__ = [
     "agenda_add",
+    "agenda_add_cases",
+    "agenda_reorder",
     "application_submit",
     "case_appeal",
     "case_cancel",
@@ -63,6 +69,9 @@ __all__ = [
     "final_report_send",
     "job_report_file",
     "meeting_create",
+    "meeting_document_make",
+    "meeting_document_request",
+    "meeting_members_set",
     "offer_accept",
     "offer_decline",
     "payment_reclaim",

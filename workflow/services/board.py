@@ -65,6 +65,65 @@ def agenda_add(*, meeting: BoardMeeting, case: Case, actor: Any) -> AgendaItem:
     return item
 
 
+def _require_meeting_staff(meeting: BoardMeeting, actor: Any, message: str) -> None:
+    if not (is_admin_of(actor, meeting.programme_id) or is_board_member_of(actor, meeting.programme_id)):
+        raise RuleViolation(message, code="not_allowed")
+
+
+def meeting_members_set(*, meeting: BoardMeeting, actor: Any, members: list[Any]) -> BoardMeeting:
+    """Choose the meeting's members: board members of its programme only."""
+    _require_meeting_staff(
+        meeting, actor, _("Only the programme's administrators and board members choose a meeting's members.")
+    )
+    outsiders = [str(m) for m in members if not is_board_member_of(m, meeting.programme_id)]
+    if outsiders:
+        raise RuleViolation(
+            _("Not board members of this programme: %(people)s") % {"people": ", ".join(outsiders)}, code="members"
+        )
+    with transaction.atomic():
+        meeting = BoardMeeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting.members.set(members)
+    return meeting
+
+
+def agenda_add_cases(*, meeting: BoardMeeting, cases: list[Case], actor: Any) -> list[AgendaItem]:
+    """Place several cases last on the agenda, in the order given: all of them or none."""
+    if not cases:
+        raise RuleViolation(_("Choose at least one case to place on the agenda."), code="cases")
+    items = []
+    with transaction.atomic():
+        for case in cases:
+            try:
+                items.append(agenda_add(meeting=meeting, case=case, actor=actor))
+            except RuleViolation as refusal:
+                # Say which case was refused: none of the chosen cases is placed then.
+                raise RuleViolation(f"{case.reference}: {refusal.message}", code=refusal.code) from refusal
+    return items
+
+
+def agenda_reorder(*, meeting: BoardMeeting, item: AgendaItem, actor: Any, direction: str) -> list[AgendaItem]:
+    """Move an agenda item one place up or down; the positions are renumbered 1, 2, 3 …
+
+    The meeting is locked, so that two people ordering the agenda at once take turns."""
+    if direction not in ("up", "down"):
+        raise RuleViolation(_("An agenda item moves up or down."), code="direction")
+    _require_meeting_staff(meeting, actor, _("Only the programme's administrators and board members order the agenda."))
+    with transaction.atomic():
+        BoardMeeting.objects.select_for_update().get(pk=meeting.pk)
+        items = list(AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("position", "pk"))
+        index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
+        if index is None:
+            raise RuleViolation(_("The case is not on this meeting's agenda."), code="item")
+        target = index - 1 if direction == "up" else index + 1
+        if 0 <= target < len(items):
+            items[index], items[target] = items[target], items[index]
+        changed = [other for position, other in enumerate(items, start=1) if other.position != position]
+        for position, other in enumerate(items, start=1):
+            other.position = position
+        AgendaItem.objects.bulk_update(changed, ["position"])
+    return items
+
+
 def _meeting_of(case: Case) -> BoardMeeting:
     item = case.current_agenda_item()
     if item is None:

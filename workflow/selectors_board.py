@@ -1,0 +1,326 @@
+"""Reads for the board's pages and documents: a programme's meetings, and a meeting's agenda
+with each case's recommendation, support share, de minimis headroom and the year's available
+budget before and after each proposed approval, in agenda order.
+
+The agenda is read in a fixed number of queries, whatever its length: the per-case figures
+come from annotations and grouped aggregates, not from one query per case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from applications.models import CostLine, FinancingLine, SupportDeclaration
+from programme import clock
+from programme.models import BudgetYear, Programme, StaffRole, User
+from programme.permissions import is_admin_of, is_board_member_of
+from workflow.models import (
+    AgendaItem,
+    BoardMeeting,
+    Case,
+    ConflictDeclaration,
+    Decision,
+    LedgerEntry,
+    MeetingDocument,
+    Recommendation,
+    State,
+)
+from workflow.selectors import BudgetFigures, DeMinimis, budget_year_figures
+
+ZERO = Decimal("0.00")
+_money = DecimalField(max_digits=16, decimal_places=2)
+
+
+# --- who sees the board's pages --------------------------------------------------------------
+
+
+def board_programme(*, user: Any, code: str) -> Programme | None:
+    """The programme whose meetings this person may open: its board members and administrators."""
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None or not (is_admin_of(user, programme.pk) or is_board_member_of(user, programme.pk)):
+        return None
+    return programme
+
+
+def board_meeting(*, programme: Programme, pk: int) -> BoardMeeting | None:
+    return BoardMeeting.objects.filter(programme=programme, pk=pk).select_related("programme").first()
+
+
+def board_members_of(*, programme: Programme) -> QuerySet[User]:
+    """The people who may sit in the programme's board meetings."""
+    return User.objects.filter(
+        staff_roles__programme=programme, staff_roles__kind=StaffRole.Kind.BOARD, is_active=True
+    ).order_by("first_name", "last_name", "email")
+
+
+def meetings_of(*, programme: Programme) -> QuerySet[BoardMeeting]:
+    """The programme's meetings, newest first, with the number of cases and decisions."""
+    return (
+        BoardMeeting.objects.filter(programme=programme)
+        .annotate(
+            item_count=Count("items", distinct=True),
+            decision_count=Count("decisions", filter=~Q(decisions__outcome="dismiss"), distinct=True),
+        )
+        .prefetch_related(Prefetch("members", queryset=User.objects.order_by("first_name", "last_name")))
+        .order_by("-date", "-pk")
+    )
+
+
+def agenda_candidates(*, meeting: BoardMeeting) -> QuerySet[Case]:
+    """Cases that may be placed on the meeting's agenda: recommended or appealed, not on it yet."""
+    return (
+        Case.objects.filter(programme_id=meeting.programme_id, state__in=[State.RECOMMENDED, State.APPEALED])
+        .exclude(agenda_items__meeting=meeting)
+        .select_related("application__company")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def meeting_documents(*, meeting: BoardMeeting) -> list[MeetingDocument]:
+    return list(
+        MeetingDocument.objects.filter(meeting=meeting)
+        .select_related("created_by", "meeting__programme")
+        .order_by("kind", "-version")
+    )
+
+
+# --- the agenda ------------------------------------------------------------------------------
+
+
+@dataclass
+class AgendaRow:
+    """One case on the agenda, as the agenda page and the agenda pack show it."""
+
+    item: AgendaItem
+    case: Case
+    recommendation: Recommendation | None
+    total_cost: Decimal
+    applied_amount: Decimal
+    de_minimis: DeMinimis
+    headroom_nok: Decimal
+    decision: Decision | None
+    pending: bool
+    conflicts: list[ConflictDeclaration]
+    user_conflict: bool = False
+    may_decide: bool = False
+    before: Decimal | None = None
+    after: Decimal | None = None
+    exceeds_budget: bool = False
+
+    @property
+    def recommends_approval(self) -> bool:
+        return self.recommendation is not None and self.recommendation.outcome == Recommendation.Outcome.APPROVE
+
+    @property
+    def recommended_amount(self) -> Decimal | None:
+        return self.recommendation.amount if self.recommends_approval else None
+
+    @property
+    def applied_share(self) -> Decimal | None:
+        return _share(self.applied_amount, self.total_cost)
+
+    @property
+    def recommended_share(self) -> Decimal | None:
+        amount = self.recommended_amount
+        return None if amount is None else _share(amount, self.total_cost)
+
+    @property
+    def recommended_amount_eur(self) -> Decimal | None:
+        amount = self.recommended_amount
+        rate = self.case.programme.eur_nok_rate
+        return None if amount is None else (amount / rate).quantize(Decimal("0.01"))
+
+    @property
+    def exceeds_de_minimis(self) -> bool:
+        """Granted as de minimis support, the recommended amount would pass the ceiling."""
+        eur = self.recommended_amount_eur
+        return self.pending and eur is not None and eur > self.de_minimis.headroom_eur
+
+
+def _share(amount: Decimal, total_cost: Decimal) -> Decimal | None:
+    if total_cost <= 0:
+        return None
+    return (amount * 100 / total_cost).quantize(Decimal("0.01"))
+
+
+@dataclass
+class Agenda:
+    meeting: BoardMeeting
+    budget_year: BudgetYear | None
+    figures: BudgetFigures | None
+    rows: list[AgendaRow]
+    members: list[User]
+    user_is_member: bool = False
+    user_is_board_member: bool = False
+    user_may_arrange: bool = False
+    decisions: list[Decision] = field(default_factory=list)
+
+    @property
+    def projected_available(self) -> Decimal | None:
+        """Available when every pending approval recommendation is granted as recommended."""
+        afters = [row.after for row in self.rows if row.after is not None]
+        if self.figures is None:
+            return None
+        return afters[-1] if afters else self.figures.available
+
+    @property
+    def pending_count(self) -> int:
+        return sum(1 for row in self.rows if row.pending)
+
+
+def _line_sum(model: type, **filters: Any) -> Subquery:
+    lines = (
+        model.objects.filter(application=OuterRef("case__application"), **filters)
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(lines[:1], output_field=_money), Value(ZERO), output_field=_money)
+
+
+def _agenda_items(meeting: BoardMeeting) -> list[AgendaItem]:
+    latest_meeting = (
+        AgendaItem.objects.filter(case=OuterRef("case")).order_by("-meeting__date", "-pk").values("meeting_id")[:1]
+    )
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("case__programme", "case__application__company", "case__application__focus_area")
+        .annotate(
+            total_cost=_line_sum(CostLine),
+            applied_amount=_line_sum(FinancingLine, source=FinancingLine.Source.THIS_PROGRAMME),
+            latest_meeting_id=Subquery(latest_meeting),
+        )
+        .prefetch_related(
+            Prefetch(
+                "case__recommendations",
+                queryset=Recommendation.objects.select_related("adviser").order_by("-created_at", "-pk"),
+            ),
+            Prefetch("case__conflicts", queryset=ConflictDeclaration.objects.select_related("user").order_by("pk")),
+        )
+        .order_by("position", "pk")
+    )
+
+
+def _de_minimis_by_case(programme: Programme, items: list[AgendaItem]) -> dict[int, DeMinimis]:
+    """``workflow.selectors.de_minimis_status`` for every case of the agenda, in two queries:
+    declared support per application, granted support here per organisation number and case
+    (each case's own grant left out, as at its approval)."""
+    on = clock.today()
+    since = on - relativedelta(years=programme.de_minimis_years)
+    rate = programme.eur_nok_rate
+    application_ids = [item.case.application_id for item in items]
+    org_numbers = {item.case.application.company.org_number for item in items}
+    declared = dict(
+        SupportDeclaration.objects.filter(
+            application_id__in=application_ids,
+            kind=SupportDeclaration.Kind.DE_MINIMIS,
+            granted_on__gt=since,
+            granted_on__lte=on,
+        )
+        .values("application_id")
+        .annotate(total=Sum("amount"))
+        .values_list("application_id", "total")
+    )
+    granted: dict[tuple[str, int], Decimal] = {}
+    rows = (
+        LedgerEntry.objects.filter(
+            case__application__company__org_number__in=org_numbers,
+            case__offer__legal_basis="de_minimis",
+            case__offer__decision__decided_at__date__gt=since,
+            case__offer__decision__decided_at__date__lte=on,
+            kind__in=[LedgerEntry.Kind.COMMIT, LedgerEntry.Kind.RELEASE],
+        )
+        .values("case__application__company__org_number", "case_id", "kind")
+        .annotate(total=Sum("amount"))
+    )
+    for row in rows:
+        key = (row["case__application__company__org_number"], row["case_id"])
+        sign = 1 if row["kind"] == LedgerEntry.Kind.COMMIT else -1
+        granted[key] = granted.get(key, ZERO) + sign * row["total"]
+    result = {}
+    for item in items:
+        org_number = item.case.application.company.org_number
+        granted_nok = sum(
+            (amount for (org, case_id), amount in granted.items() if org == org_number and case_id != item.case_id),
+            ZERO,
+        )
+        declared_nok = declared.get(item.case.application_id) or ZERO
+        result[item.case_id] = DeMinimis(
+            declared_eur=(declared_nok / rate).quantize(Decimal("0.01")),
+            granted_here_eur=(granted_nok / rate).quantize(Decimal("0.01")),
+            ceiling_eur=programme.de_minimis_ceiling_eur,
+        )
+    return result
+
+
+def meeting_agenda(*, meeting: BoardMeeting, user: Any = None) -> Agenda:
+    """The agenda in order, with the running budget: it starts from what is available in the
+    meeting's budget year now (decisions already made are in that figure), and each case still
+    to be decided with a recommendation to approve takes its recommended amount off it.
+
+    ``user`` only decides which decision forms the page offers; the services decide anew.
+    """
+    programme = meeting.programme
+    items = _agenda_items(meeting)
+    budget_year = BudgetYear.objects.filter(programme=programme, year=meeting.date.year).first()
+    figures = budget_year_figures(budget_year=budget_year) if budget_year is not None else None
+    decisions: dict[int, Decision] = {}
+    ordered_decisions = list(
+        Decision.objects.filter(meeting=meeting).select_related("decided_by").order_by("decided_at", "pk")
+    )
+    for decision in ordered_decisions:
+        decisions[decision.case_id] = decision  # the latest decision on the case at this meeting
+    members = list(meeting.members.order_by("first_name", "last_name", "email"))
+    member_ids = {member.pk for member in members}
+    is_board = bool(user is not None and is_board_member_of(user, programme.pk))
+    is_admin = bool(user is not None and is_admin_of(user, programme.pk))
+    user_id = getattr(user, "pk", None)
+    de_minimis = _de_minimis_by_case(programme, items)
+
+    rows = []
+    running = figures.available if figures is not None else None
+    for item in items:
+        case = item.case
+        recommendations = list(case.recommendations.all())
+        conflicts = list(case.conflicts.all())
+        decision = decisions.get(case.pk)
+        pending = case.state == State.ON_AGENDA and decision is None and item.latest_meeting_id == meeting.pk
+        headroom = de_minimis[case.pk].headroom_eur
+        row = AgendaRow(
+            item=item,
+            case=case,
+            recommendation=recommendations[0] if recommendations else None,
+            total_cost=item.total_cost,
+            applied_amount=item.applied_amount,
+            de_minimis=de_minimis[case.pk],
+            headroom_nok=(headroom * programme.eur_nok_rate).quantize(Decimal("0.01")),
+            decision=decision,
+            pending=pending,
+            conflicts=conflicts,
+            user_conflict=any(conflict.user_id == user_id for conflict in conflicts),
+        )
+        row.may_decide = pending and is_board and user_id in member_ids and not row.user_conflict
+        if pending and running is not None:
+            row.before = running
+            row.after = running - (row.recommended_amount or ZERO)
+            row.exceeds_budget = row.after < 0
+            running = row.after
+        rows.append(row)
+    return Agenda(
+        meeting=meeting,
+        budget_year=budget_year,
+        figures=figures,
+        rows=rows,
+        members=members,
+        user_is_member=user_id in member_ids,
+        user_is_board_member=is_board,
+        user_may_arrange=is_board or is_admin,
+        decisions=ordered_decisions,
+    )
