@@ -54,6 +54,8 @@ class User(AbstractUser):
     )
 
     email_verified = models.BooleanField(_("e-mail address verified"), default=False)
+    # Staff with many cases may take their notifications as one mail a day instead of one each.
+    daily_digest = models.BooleanField(_("one daily digest instead of a mail for each notification"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -81,6 +83,9 @@ class Programme(models.Model):
     owner_organisation = models.CharField(_("owner organisation"), max_length=200)
     start_date = models.DateField(_("start date"))
     evaluation_after_months = models.PositiveSmallIntegerField(_("evaluation after (months)"), default=24)
+    # Off for a programme kept only as history (the demo's 2017–2019): its old deadlines would
+    # otherwise send reminders and let offers lapse against today's date.
+    reminders_active = models.BooleanField(_("send reminders and let overdue offers lapse by themselves"), default=True)
 
     # Rules (SPEC §2) with their defaults.
     support_share_max = models.DecimalField(
