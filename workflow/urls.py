@@ -1,24 +1,10 @@
 """The case pages (under ``/saker/``).  The applicant's case page and its actions take the
 case reference (``NUP-2026-011``); downloads take the file's id."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
+import workflow.converters  # noqa: F401  (registers the path converters)
 from workflow.views import applicant, files
-
-
-class ReferenceConverter:
-    """A case reference such as NUP-2026-011; anything else (a NUL byte too) is a 404."""
-
-    regex = "[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(ReferenceConverter, "reference")
 
 app_name = "workflow"
 urlpatterns = [

@@ -2,14 +2,14 @@
 
 from django.urls import path
 
-import workflow.urls  # noqa: F401  (registers the ``reference`` converter used below)
+import workflow.converters  # noqa: F401  (registers the path converters)
 from workflow.views import board_decisions, board_meetings
 
 app_name = "board"
-_meeting = "<str:code>/mote/<int:pk>/"
+_meeting = "<code:code>/mote/<int:pk>/"
 _case = _meeting + "sak/<reference:reference>/vedtak/"
 urlpatterns = [
-    path("<str:code>/", board_meetings.meetings, name="meetings"),
+    path("<code:code>/", board_meetings.meetings, name="meetings"),
     path(_meeting, board_meetings.meeting, name="meeting"),
     path(_meeting + "medlemmer/", board_meetings.meeting_members, name="meeting_members"),
     path(_meeting + "saksliste/", board_meetings.agenda_add, name="agenda_add"),

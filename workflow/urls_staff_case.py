@@ -3,7 +3,7 @@ action is a POST on the case's reference (``NUP-2026-011``)."""
 
 from django.urls import path
 
-import workflow.urls  # noqa: F401  (registers the ``reference`` converter)
+import workflow.converters  # noqa: F401  (registers the path converters)
 from workflow.views import staff_actions, staff_case
 
 app_name = "staff"

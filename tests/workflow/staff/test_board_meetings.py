@@ -183,6 +183,7 @@ def test_the_programmes_board_and_administrators_see_the_pages(world: World, cli
 def test_an_unknown_programme_or_meeting_is_404(world: World, client: Client) -> None:
     client.force_login(world.board_member)
 
-    assert client.get(meetings_path(world, "FINNES-IKKE")).status_code == 404
+    assert client.get(meetings_path(world, "FINNES")).status_code == 404
+    assert client.get("/styre/FINNES-IKKE/").status_code == 404
     assert client.get(reverse("board:meeting", args=[world.programme.code, 987654])).status_code == 404
     assert client.get(f"/styre/{world.programme.code}%00/").status_code == 404
