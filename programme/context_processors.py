@@ -1,4 +1,5 @@
-"""What every page's menu needs to know about the person: the staff roles held, by kind."""
+"""What every page's menu needs to know about the person: the staff roles held, by kind, and
+how many notifications are unread."""
 
 from __future__ import annotations
 
@@ -54,5 +55,22 @@ class StaffMenu:
         return bool(self.adviser or self.admin or self.board)
 
 
-def staff_roles(request: HttpRequest) -> dict[str, StaffMenu]:
-    return {"staff_menu": StaffMenu(getattr(request, "user", None))}
+@dataclass
+class UnreadNotifications:
+    """How many of the person's notifications are unread, for the "Notifications" menu item.
+
+    Counted lazily (one query, only when a page shows it) through the ``notifications``
+    reverse relation, so that this module need not import ``workflow``."""
+
+    user: Any
+
+    @cached_property
+    def count(self) -> int:
+        if self.user is None or not self.user.is_authenticated:
+            return 0
+        return self.user.notifications.filter(read_at=None).count()
+
+
+def staff_roles(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {"staff_menu": StaffMenu(user), "unread_notifications": UnreadNotifications(user)}

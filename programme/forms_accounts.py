@@ -121,6 +121,24 @@ class AccountForm(DesignsystemetForm):
     language = _language_field()
 
 
+class NotificationMailForm(DesignsystemetForm):
+    """Staff choose a mail for each notification or one daily digest (SPEC §8)."""
+
+    IMMEDIATE, DIGEST = "immediate", "digest"
+    mail = forms.ChoiceField(
+        label=_("E-mail about notifications"),
+        choices=[
+            (IMMEDIATE, _("A mail for each notification, at once")),
+            (DIGEST, _("One mail a day with all new notifications (daily digest, in the morning)")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how you want to receive notifications by e-mail."),
+            "invalid_choice": _("Choose how you want to receive notifications by e-mail."),
+        },
+    )
+
+
 class LoginForm(_Styled, auth_forms.AuthenticationForm):
     username = _email_field(label=_("E-mail address"))
     password = forms.CharField(

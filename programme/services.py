@@ -187,6 +187,20 @@ def user_update_profile(*, user: User, first_name: str, last_name: str, language
     return user
 
 
+def user_daily_digest_set(*, user: User, daily_digest: bool) -> User:
+    """Staff choose one daily digest instead of a mail for each notification (SPEC §8);
+    applicants get each mail at once.  Notifications not yet mailed go in the next digest,
+    or, when the digest is turned off, are mailed by the next sweep."""
+    if daily_digest and not user.staff_roles.exists():
+        raise RuleViolation(
+            _("Only staff (advisers, board members and administrators) can choose a daily digest."),
+            code="daily_digest",
+        )
+    user.daily_digest = bool(daily_digest)
+    user.save(update_fields=["daily_digest"])
+    return user
+
+
 def _token_invalid() -> RuleViolation:
     return RuleViolation(
         _(

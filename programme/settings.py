@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -138,6 +139,8 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # Must stay above CELERY_TASK_TIME_LIMIT (tests/workflow/evaluation/test_evaluation_tasks.py
+    # checks it): a message unacknowledged for longer is handed to a second worker.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 else:
     _celery_dir = VAR_DIR / "celery"
@@ -151,6 +154,16 @@ else:
     }
     CELERY_RESULT_BACKEND = f"file://{_celery_dir / 'results'}"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The periodic tasks.  Each is safe to run twice; add one key per task.
+CELERY_BEAT_SCHEDULE = {
+    # Hourly: the two-year evaluation on the day a programme turns two, and evaluations whose
+    # message was lost are asked for again.
+    "make-automatic-evaluations": {"task": "workflow.tasks.make_automatic_evaluations", "schedule": 60 * 60},
+    # Daily, Europe/Oslo (CELERY_TIMEZONE): reminders and lapses before the working day starts,
+    # then the daily digests with what the reminders produced.
+    "run-reminders": {"task": "workflow.tasks.run_reminders", "schedule": crontab(hour=6, minute=0)},
+    "send-daily-digests": {"task": "workflow.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
+}
 
 # The address links in e-mails point at (mails sent by the worker have no request to ask).
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")

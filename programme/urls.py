@@ -26,6 +26,7 @@ urlpatterns = [
     path("styre/", include("workflow.urls_board")),
     path("administrasjon/", include("workflow.urls_admin")),
     path("offentlig/", include("workflow.urls_public")),
+    path("varsler/", include("workflow.urls_notifications")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]

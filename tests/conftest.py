@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 # Helpers in plain modules assert too: let pytest explain their failures in detail.
 pytest.register_assert_rewrite("tests.workflow.transition_table", "tests.programme.accounts.support", "tests.journey")
 
 from tests.journey import World, build_world  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the site's default language (Norwegian bokmål).
+
+    A test-client request leaves the language its LocaleMiddleware chose active in the
+    thread, so without this a test's messages would depend on the test run before it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

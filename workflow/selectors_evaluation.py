@@ -43,13 +43,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programme import clock
 from programme.errors import RuleViolation
 from programme.models import BudgetYear, FocusArea, Municipality, Programme
-from workflow.models import Case, Decision, JobReport, LedgerEntry, State, TimelineEvent
+from workflow.models import Case, Decision, Evaluation, JobReport, LedgerEntry, State, TimelineEvent
 from workflow.selectors import ZERO, _sum, budget_figures
 
 JOBS_ZERO = Decimal("0.0")
@@ -404,3 +405,8 @@ def evaluation_jsonable(figures: dict[str, Any]) -> dict[str, Any]:
 def evaluation_json(figures: dict[str, Any]) -> str:
     """The figures as a JSON document (UTF-8 text, Norwegian letters as they are)."""
     return json.dumps(evaluation_jsonable(figures), ensure_ascii=False, indent=2)
+
+
+def programme_evaluations(*, programme: Programme) -> QuerySet[Evaluation]:
+    """The programme's evaluations, newest first, with who asked (one query; not the figures)."""
+    return Evaluation.objects.filter(programme=programme).select_related("requested_by").defer("figures")

@@ -23,6 +23,7 @@ from programme.errors import RuleViolation
 from programme.forms_accounts import (
     AccountForm,
     LoginForm,
+    NotificationMailForm,
     PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
@@ -155,12 +156,35 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     return redirect("account")
 
 
+def _mail_choice(request: HttpRequest, user: User) -> tuple[NotificationMailForm, bool]:
+    """The choice of immediate mails or a daily digest: (the form, whether it was saved).
+
+    The page shows it to staff only (the menu already knows the roles, at no extra query);
+    the service refuses the digest to anyone else."""
+    posted = request.method == "POST" and request.POST.get("section") == "notifications"
+    initial = {"mail": NotificationMailForm.DIGEST if user.daily_digest else NotificationMailForm.IMMEDIATE}
+    form = NotificationMailForm(request.POST if posted else None, initial=initial, prefix="notifications")
+    if not (posted and form.is_valid()):
+        return form, False
+    try:
+        services.user_daily_digest_set(user=user, daily_digest=form.cleaned_data["mail"] == NotificationMailForm.DIGEST)
+    except RuleViolation as refused:
+        form.add_error("mail", refused.message)
+        return form, False
+    return form, True
+
+
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    mail_form, mail_saved = _mail_choice(request, user)
+    if mail_saved:
+        messages.success(request, _("Your changes have been saved."))
+        return redirect("account")
+    details_posted = request.method == "POST" and request.POST.get("section") != "notifications"
     initial = {"first_name": user.first_name, "last_name": user.last_name, "language": user.language}
-    form = AccountForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = AccountForm(request.POST if details_posted else None, initial=initial)
+    if details_posted and form.is_valid():
         data = form.cleaned_data
         try:
             services.user_update_profile(
@@ -173,7 +197,8 @@ def account(request: HttpRequest) -> HttpResponse:
             _language_use(request, response, user.language)
             messages.success(request, _("Your changes have been saved."))
             return response
-    return render(request, "programme/account.html", {"form": form, "account": user})
+    context = {"form": form, "account": user, "mail_form": mail_form}
+    return render(request, "programme/account.html", context)
 
 
 class LoginView(auth_views.LoginView):

@@ -26,8 +26,25 @@ from workflow.services.disbursement import (
     payment_request_create,
     payment_request_refuse,
 )
+from workflow.services.evaluation import (
+    evaluation_automatic,
+    evaluation_make,
+    evaluation_record,
+    evaluation_render,
+    evaluation_request,
+    evaluations_resume,
+)
 from workflow.services.files import case_file_add, case_file_check, final_report_send, payment_request_send
 from workflow.services.meeting_documents import meeting_document_make, meeting_document_request
+from workflow.services.notifications import (
+    notification_digest_send,
+    notification_digests_send,
+    notification_mail,
+    notification_mark_read,
+    notification_send,
+    notifications_mark_all_read,
+)
+from workflow.services.reminders import reminders_run
 from workflow.services.screening import (
     application_submit,
     case_dismiss,
@@ -64,6 +81,12 @@ __all__ = [
     "decision_approve",
     "decision_defer",
     "decision_reject",
+    "evaluation_automatic",
+    "evaluation_make",
+    "evaluation_record",
+    "evaluation_render",
+    "evaluation_request",
+    "evaluations_resume",
     "final_report_file",
     "final_report_return",
     "final_report_send",
@@ -72,6 +95,12 @@ __all__ = [
     "meeting_document_make",
     "meeting_document_request",
     "meeting_members_set",
+    "notification_digest_send",
+    "notification_digests_send",
+    "notification_mail",
+    "notification_mark_read",
+    "notification_send",
+    "notifications_mark_all_read",
     "offer_accept",
     "offer_decline",
     "payment_reclaim",
@@ -81,5 +110,6 @@ __all__ = [
     "payment_request_send",
     "public_register_mark",
     "recommendation_record",
+    "reminders_run",
     "screening_save",
 ]

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from applications import services as application_services
 from applications.models import Application
@@ -112,7 +113,7 @@ def test_no_attachment_slips_into_an_application_submitted_after_the_page_was_lo
     with pytest.raises(RuleViolation) as refused:
         application_services.attachment_add(application=loaded, actor=world.applicant_a, upload=pdf())
 
-    assert "submitted" in str(refused.value).lower()
+    assert str(refused.value) == gettext("The application has been submitted; changes are made on the case.")
     assert not application.attachments.exists()
 
 

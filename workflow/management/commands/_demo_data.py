@@ -11,6 +11,10 @@ NAME = "Regionalt bedriftsrettet næringsutviklingsprogram – Gjøvikregionen"
 OWNER = "Gjøvikregionen Utvikling (GR-U)"
 PASSWORD = "demo-Passord-2017"  # noqa: S105 - the demo's published password
 YEARS = (2017, 2018, 2019)
+# The demo is history: its deadlines (2017–2019) lie years in the past, so the daily reminder
+# sweep would lapse its open offers and remind about long-gone dates against today's date.
+# The programme is kept out of the reminders and automatic lapses (Programme.reminders_active).
+REMINDERS_ACTIVE = False
 TARGETS = {"target_projects_min": 15, "target_projects_max": 20, "target_jobs": 45}  # per year (seed report)
 MUNICIPALITIES = [  # 2017 number, name, participates, yearly contribution (by population)
     ("0502", "Gjøvik", True, 2_375_000),

@@ -46,6 +46,7 @@ from workflow.management.commands._demo_data import (
     PATHS,
     PROJECTS,
     RATE,
+    REMINDERS_ACTIVE,
     STAFF,
     TARGETS,
     TEXT,
@@ -84,7 +85,13 @@ def _person(email: str, name: str, *, password: str | None = None, **extra: Any)
 def configure() -> tuple[Programme, dict[str, User]]:
     """The programme, its municipalities, focus areas, budget years and people (update or create)."""
     programme, _created = Programme.objects.update_or_create(
-        code=CODE, defaults={"name": NAME, "owner_organisation": OWNER, "start_date": dt.date(2017, 1, 1)}
+        code=CODE,
+        defaults={
+            "name": NAME,
+            "owner_organisation": OWNER,
+            "start_date": dt.date(2017, 1, 1),
+            "reminders_active": REMINDERS_ACTIVE,
+        },
     )
     municipalities = {
         number: Municipality.objects.update_or_create(
