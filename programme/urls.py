@@ -27,6 +27,7 @@ urlpatterns = [
     path("administrasjon/", include("workflow.urls_admin")),
     path("offentlig/", include("workflow.urls_public")),
     path("varsler/", include("workflow.urls_notifications")),
+    path("api/", include("workflow.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]

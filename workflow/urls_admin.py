@@ -4,7 +4,14 @@ action exists only for the programme's administrators; for everyone else it is a
 from django.urls import path
 
 import workflow.converters  # noqa: F401  (registers the path converters)
-from workflow.views import admin_budget, admin_evaluations, admin_outcomes, admin_payments, admin_register
+from workflow.views import (
+    admin_budget,
+    admin_evaluations,
+    admin_import,
+    admin_outcomes,
+    admin_payments,
+    admin_register,
+)
 
 app_name = "staff_admin"
 urlpatterns = [
@@ -47,4 +54,5 @@ urlpatterns = [
     ),
     path("<code:code>/evaluering/<int:pk>/pdf/", admin_evaluations.evaluation_pdf, name="evaluation_pdf"),
     path("<code:code>/evaluering/<int:pk>/json/", admin_evaluations.evaluation_json, name="evaluation_json"),
+    path("<code:code>/import/", admin_import.portfolio_import_page, name="portfolio_import"),
 ]

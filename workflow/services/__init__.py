@@ -44,6 +44,7 @@ from workflow.services.notifications import (
     notification_send,
     notifications_mark_all_read,
 )
+from workflow.services.portfolio_import import check_portfolio, portfolio_import
 from workflow.services.reminders import reminders_run
 from workflow.services.screening import (
     application_submit,
@@ -77,6 +78,7 @@ __all__ = [
     "case_return",
     "case_take",
     "case_withdraw",
+    "check_portfolio",
     "conflict_declare",
     "decision_approve",
     "decision_defer",
@@ -108,6 +110,7 @@ __all__ = [
     "payment_request_create",
     "payment_request_refuse",
     "payment_request_send",
+    "portfolio_import",
     "public_register_mark",
     "recommendation_record",
     "reminders_run",

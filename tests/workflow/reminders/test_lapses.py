@@ -109,3 +109,18 @@ def test_a_person_whose_account_is_closed_gets_no_reminder(world, run) -> None:
     world.submitted_case()
     run(clock.today() + dt.timedelta(days=15))
     assert not Notification.objects.filter(recipient=world.adviser_a).exists()
+
+
+@pytest.mark.parametrize("state", [State.APPROVED, State.ACCEPTED])
+def test_an_imported_case_never_lapses_by_itself(world, run, state) -> None:
+    """Its deadlines were estimated at import; the administrator decides instead."""
+    case = case_in(world, state)
+    Case.objects.filter(pk=case.pk).update(imported=True)
+    long_after = max(case.offer.accept_by, case.offer.expires_on) + 30 * DAY
+
+    counts = run(long_after)
+
+    assert counts["lapsed_not_accepted"] == counts["lapsed_expired"] == 0
+    case.refresh_from_db()
+    assert case.state == state
+    assert ledger(case, "release") == 0

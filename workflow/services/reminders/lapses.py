@@ -52,11 +52,18 @@ def _lapse_each(cases: list[Case], reason: str) -> int:
     return lapsed
 
 
+# Imported cases never lapse by themselves: their offers' deadlines were estimated from the
+# decision date at import (the spreadsheet holds no project dates), and a wrong estimate must
+# not release real money.  The administrator lets them lapse from the Django admin.
+
+
 def lapse_not_accepted(*, today: date) -> int:
     """Approved offers whose acceptance deadline (``accept_by``, the last day to accept) has
     passed lapse on the day after it."""
     cases = list(
-        Case.objects.filter(programme__reminders_active=True, state=State.APPROVED, offer__accept_by__lt=today)
+        Case.objects.filter(
+            programme__reminders_active=True, imported=False, state=State.APPROVED, offer__accept_by__lt=today
+        )
         .select_related("application")
         .order_by("pk")
     )
@@ -67,7 +74,9 @@ def lapse_expired(*, today: date) -> int:
     """Accepted offers past their expiry date (``expires_on``, the last valid day) with no
     final payment requested (still accepted, not reporting) lapse on the day after it."""
     cases = list(
-        Case.objects.filter(programme__reminders_active=True, state=State.ACCEPTED, offer__expires_on__lt=today)
+        Case.objects.filter(
+            programme__reminders_active=True, imported=False, state=State.ACCEPTED, offer__expires_on__lt=today
+        )
         .select_related("application")
         .order_by("pk")
     )
