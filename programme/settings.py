@@ -206,7 +206,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "workflow:my_cases"
+# The front page sends each person on: staff to the worklist, applicants to their cases.
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LOGGING = {

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from programme import clock
@@ -125,12 +125,18 @@ def payments_page(*, programme: Programme, user: object) -> PaymentsPage:
                 conflict=request.case_id in conflicts,
             )
         )
-    recent = list(
-        Payment.objects.filter(case__programme=programme)
-        .select_related("case__application__company", "registered_by")
-        .order_by("-registered_at", "-pk")[:RECENT_PAYMENTS]
-    )
+    recent = list(programme_payments(programme=programme)[:RECENT_PAYMENTS])
     return PaymentsPage(rows=rows, recent_payments=recent)
+
+
+def programme_payments(*, programme: Programme) -> QuerySet[Payment]:
+    """Every payment of the programme, newest registration first: the page shows the latest of
+    them, the export all of them, in the same order."""
+    return (
+        Payment.objects.filter(case__programme=programme)
+        .select_related("case__application__company", "registered_by", "request")
+        .order_by("-registered_at", "-pk")
+    )
 
 
 def pending_request(*, programme: Programme, pk: int) -> PaymentRequest | None:

@@ -19,6 +19,11 @@ urlpatterns = [
     path("<code:code>/budsjett/<int:year>/", admin_budget.budget, name="budget"),
     path("<code:code>/utbetalinger/", admin_payments.payments, name="payments"),
     path(
+        "<code:code>/utbetalinger/eksport.<str:fmt>/",
+        admin_payments.payments_export,
+        name="payments_export",
+    ),
+    path(
         "<code:code>/utbetalinger/<int:pk>/registrer/",
         admin_payments.payment_register,
         name="payment_register",
@@ -35,11 +40,17 @@ urlpatterns = [
     ),
     path("<code:code>/offentlig-register/", admin_register.public_register, name="public_register"),
     path(
+        "<code:code>/offentlig-register/eksport.<str:fmt>/",
+        admin_register.public_register_export,
+        name="public_register_export",
+    ),
+    path(
         "<code:code>/offentlig-register/<int:pk>/registrert/",
         admin_register.public_register_mark,
         name="public_register_mark",
     ),
     path("<code:code>/jobber/", admin_outcomes.job_outcomes, name="job_outcomes"),
+    path("<code:code>/jobber/eksport.<str:fmt>/", admin_outcomes.job_reports_export, name="job_reports_export"),
     path(
         "<code:code>/jobber/<int:pk>/rapport/",
         admin_outcomes.job_report_on_behalf,

@@ -5,6 +5,7 @@ report on the company's behalf (from a telephone call or a survey), marked as su
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from django.contrib import messages
@@ -16,10 +17,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from programme import clock
 from programme.errors import RuleViolation
 from programme.models import Programme
 from workflow import selectors_admin, services
 from workflow.charts import BarGroup, grouped_bar_chart
+from workflow.exports import FORMATS, Value, export_response
 from workflow.forms_admin import OnBehalfJobReportForm
 from workflow.models import Case, State
 from workflow.views.admin_budget import administered_programme
@@ -135,3 +138,60 @@ def _back(
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(page_url)
     return _render(request, programme, bound=(case.pk, form), status=status)
+
+
+# --- the export ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def job_reports_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The projects in follow-up as on the page, in its order, one row per job report (oldest
+    first); a project with no report yet is one row with the report's columns empty, so that
+    every project of the page is in the file."""
+    if fmt not in FORMATS:
+        raise Http404
+    programme = administered_programme(request, code)
+    rows = selectors_admin.follow_up_cases(programme=programme, user=request.user)
+    headers = [
+        _("Case"),
+        _("Company"),
+        _("Status"),
+        _("New jobs expected"),
+        _("Reported on"),
+        _("Months after completion"),
+        _("New jobs (FTE)"),
+        _("Jobs secured (FTE)"),
+        _("On the company's behalf"),
+        _("Note"),
+    ]
+    return export_response(
+        fmt=fmt,
+        filename=f"jobbrapporter-{programme.code}-{clock.today().isoformat()}",
+        headers=headers,
+        rows=_report_rows(rows),
+        sheet_title=_("Job reports"),
+    )
+
+
+def _report_rows(rows: list[selectors_admin.FollowUpRow]) -> Iterator[list[Value]]:
+    for row in rows:
+        case = row.case
+        project: list[Value] = [
+            case.reference,
+            case.application.company.name,
+            case.get_state_display(),
+            row.expected,
+        ]
+        if not row.reports:
+            yield [*project, None, None, None, None, None, None]
+        for report in row.reports:
+            yield [
+                *project,
+                report.reported_on,
+                report.period_months,
+                report.new_jobs,
+                report.jobs_secured,
+                _("Yes") if report.on_behalf else _("No"),
+                report.note,
+            ]

@@ -5,7 +5,7 @@ explain every refusal; a refusal is shown at the row's form and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -15,16 +15,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from programme import clock
 from programme.errors import RuleViolation
 from programme.models import Programme
 from programme.money import format_nok
 from workflow import selectors, selectors_admin, services
+from workflow.exports import FORMATS, Value, export_response
 from workflow.forms import CaseActionForm
 from workflow.forms_admin import FinalReportReturnForm, PaymentRefuseForm, PaymentRegisterForm
-from workflow.models import PaymentRequest
+from workflow.models import Payment, PaymentRequest
 from workflow.views.admin_budget import administered_programme
 
 
@@ -191,3 +194,66 @@ def final_report_return(request: HttpRequest, code: str, pk: int) -> HttpRespons
         }
 
     return _act(request, programme, payment_request, slot="return_report", form=form, perform=perform)
+
+
+# --- the export ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def payments_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The page's two lists in one file: the pending requests (as on the page, oldest first)
+    and then every registered payment (the page shows the latest; the file has them all,
+    newest first).  The status column tells the two apart."""
+    if fmt not in FORMATS:
+        raise Http404
+    programme = administered_programme(request, code)
+    pending = selectors_admin.payments_page(programme=programme, user=request.user).rows
+    paid = selectors_admin.programme_payments(programme=programme).iterator(chunk_size=500)
+    headers = [
+        _("Status"),
+        _("Case"),
+        _("Company"),
+        _("Kind"),
+        _("Amount"),
+        _("Requested on"),
+        _("Paid on"),
+        _("Registered by"),
+    ]
+    return export_response(
+        fmt=fmt,
+        filename=f"utbetalinger-{programme.code}-{clock.today().isoformat()}",
+        headers=headers,
+        rows=_payment_rows(pending, paid),
+        sheet_title=_("Payments"),
+    )
+
+
+def _kind(is_final: bool) -> str:
+    return _("Final payment") if is_final else _("Part payment")
+
+
+def _payment_rows(pending: list[selectors_admin.PaymentRow], paid: Iterator[Payment]) -> Iterator[list[Value]]:
+    for row in pending:
+        asked = row.request
+        yield [
+            _("Awaiting decision"),
+            asked.case.reference,
+            asked.case.application.company.name,
+            _kind(asked.is_final),
+            asked.amount,
+            timezone.localdate(asked.created_at),
+            None,
+            None,
+        ]
+    for payment in paid:
+        yield [
+            _("Paid"),
+            payment.case.reference,
+            payment.case.application.company.name,
+            _kind(payment.is_final),
+            payment.amount,
+            timezone.localdate(payment.request.created_at) if payment.request else None,
+            payment.paid_on,
+            str(payment.registered_by) if payment.registered_by else _("The system"),
+        ]

@@ -5,17 +5,22 @@ the offer was accepted.  Only the programme's administrators see it (404 for oth
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from programme import clock
 from programme.errors import RuleViolation
 from workflow import selectors_admin, services
+from workflow.exports import FORMATS, Value, export_response
 from workflow.views.admin_budget import administered_programme
 
 # ``?vis=alle`` shows every award; anything else (or nothing) only those not yet registered.
@@ -59,3 +64,51 @@ def public_register_mark(request: HttpRequest, code: str, pk: int) -> HttpRespon
     if request.POST.get("vis") == SHOW_ALL:
         url = f"{url}?{urlencode({'vis': SHOW_ALL})}"
     return redirect(url)
+
+
+@login_required
+@require_GET
+def public_register_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The awards of the page, with the same ``vis`` filter, in the same order."""
+    if fmt not in FORMATS:
+        raise Http404
+    programme = administered_programme(request, code)
+    show_all = request.GET.get("vis") == SHOW_ALL
+    rows = selectors_admin.public_register_rows(programme=programme, only_unregistered=not show_all)
+    headers = [
+        _("Case"),
+        _("Company"),
+        _("Organisation number"),
+        _("Granted (NOK)"),
+        _("Granted (EUR)"),
+        _("Legal basis"),
+        _("Decided"),
+        _("Accepted"),
+        _("Register by"),
+        _("Registered"),
+    ]
+    return export_response(
+        fmt=fmt,
+        filename=f"offentlig-register-{programme.code}-{clock.today().isoformat()}",
+        headers=headers,
+        rows=_register_rows(rows),
+        sheet_title=_("Register for public support"),
+    )
+
+
+def _register_rows(rows: list[selectors_admin.RegisterRow]) -> Iterator[list[Value]]:
+    for row in rows:
+        offer = row.offer
+        company = row.case.application.company
+        yield [
+            row.case.reference,
+            company.name,
+            company.org_number,
+            offer.amount,
+            offer.amount_eur,
+            offer.get_legal_basis_display(),
+            timezone.localdate(offer.decision.decided_at),
+            timezone.localdate(offer.accepted_at) if offer.accepted_at else None,
+            row.register_by,
+            timezone.localdate(offer.public_register_done_at) if offer.public_register_done_at else None,
+        ]

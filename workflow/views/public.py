@@ -1,4 +1,4 @@
-"""The public list of granted support (offentleglova), as a page and as CSV.  No login: a
+"""The public list of granted support (offentleglova), as a page, as CSV and as XLSX.  No login: a
 decision to grant is public once made.  The views parse the filters, call the selector and
 render; what may be shown is decided in ``workflow.selectors_public``."""
 
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from programme.models import Programme
+from workflow.exports import Value, export_response
 from workflow.models import State
 from workflow.selectors_public import GRANTED, GrantedSupport, granted_support, granted_support_years
 
@@ -84,6 +85,33 @@ def granted_support_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow(CSV_HEADER)
     writer.writerows(_csv_row(row) for row in rows)
     return response
+
+
+@require_GET
+def granted_support_xlsx(request: HttpRequest) -> HttpResponse:
+    """The same rows and columns as the CSV, with amounts as numbers and dates as dates."""
+    _form, filters = _filters(request)
+    rows = granted_support(**filters)  # type: ignore[arg-type]
+    return export_response(
+        fmt="xlsx",
+        filename="tilskudd",
+        headers=CSV_HEADER,
+        rows=[_xlsx_row(row) for row in rows],
+        sheet_title="Tilskudd",
+    )
+
+
+def _xlsx_row(row: GrantedSupport) -> list[Value]:
+    return [
+        row.company_name,
+        row.org_number,
+        row.project_title,
+        row.amount,
+        row.decided_on,
+        row.focus_area,
+        row.programme_code,
+        CSV_STATUS[row.status],
+    ]
 
 
 def _csv_row(row: GrantedSupport) -> list[str]:
