@@ -1,0 +1,244 @@
+"""Run the benchmark on the bench database and print the table (Markdown).
+
+    python -m bench.run                       # everything, about two minutes on 50 000 cases
+    python -m bench.run --out bench/last.md   # the same, also written to a file
+
+Generate the data first (``python -m bench.generate``).  See bench/README.md for what each
+figure means and bench/RESULTS.md for recorded runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from bench.environment import ROOT, bench_url, django_setup
+
+OK, NO = "✓", "✗"
+
+# The targets of issue 7.
+WORKLIST_VS_ADMIN = 0.5
+PAGE_VS_FLOOR = 3.0
+EVALUATION_SECONDS = 10
+EVALUATION_MB = 500
+SWEEP_SECONDS = 2.0
+
+
+def mark(good: bool) -> str:
+    return OK if good else NO
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=30, help="timed requests per page (after 3 of warm-up)")
+    parser.add_argument("--programme", default="B001", help="the programme whose pages are timed")
+    parser.add_argument("--load-seconds", type=float, default=30)
+    parser.add_argument("--threads", type=int, default=4, help="load tool threads (connections)")
+    parser.add_argument("--compare-db", help="a smaller bench database: the sweep's queries are counted there too")
+    parser.add_argument("--skip", action="append", default=[], choices=["pages", "evaluation", "sweep", "load"])
+    parser.add_argument("--out", help="also write the table to this file")
+    return parser.parse_args(argv)
+
+
+def _run(command: list[str], **kwargs: Any) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=False, **kwargs).stdout.strip()  # noqa: S603
+
+
+def machine() -> list[str]:
+    from django.db import connection
+
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in _run(["lscpu"]).splitlines() if line.startswith("Model name")), "?"
+    )
+    with open("/proc/meminfo") as meminfo:
+        ram_kb = int(meminfo.readline().split()[1])
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    commit = _run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT)
+    dirty = " (with uncommitted changes)" if _run(["git", "status", "--porcelain"], cwd=ROOT) else ""
+    return [
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; git commit {commit}{dirty}",
+        f"- CPU: {cpu}, {os.cpu_count()} cores; RAM {ram_kb / 1024 / 1024:.0f} GiB",
+        f"- PostgreSQL {postgres} (local, default configuration); Python {platform.python_version()}",
+        f"- Database: {bench_url()}",
+        "- Load average at the start (1/5/15 min): " + " / ".join(f"{x:.1f}" for x in os.getloadavg()),
+    ]
+
+
+def data_size() -> str:
+    from programme.models import Programme, StaffRole
+    from workflow.models import Case, LedgerEntry, TimelineEvent
+
+    return (
+        f"{Programme.objects.count()} programmes, {Case.objects.count()} cases, "
+        f"{StaffRole.objects.count()} staff roles, {TimelineEvent.objects.count()} timeline events, "
+        f"{LedgerEntry.objects.count()} ledger rows"
+    )
+
+
+# --- the four pages ------------------------------------------------------------------------------
+
+
+def pages_table(args: argparse.Namespace) -> list[str]:
+    from django.contrib import admin
+
+    from bench.pages import client_for, find_pages, query_count, time_floor, time_url
+    from workflow.models import Case
+
+    # The admin changelist gets the worklist's page size, so that both read 50 rows.
+    admin.site._registry[Case].list_per_page = 50
+    pages, superuser = find_pages(args.programme)
+    lines = [
+        "| Page | Rows | Median | Queries (large / small) | Admin changelist | ÷ admin | Floor | ÷ floor | Targets |",
+        "|---|---|---:|---|---:|---:|---:|---:|---|",
+    ]
+    print("\n".join(lines), flush=True)
+    for page in pages:
+        client = client_for(page.user)
+        timing = time_url(client, page.url, n=args.n)
+        small = query_count(client, page.small_url)
+        floor = time_floor(client, page.name.replace(" ", "-").lower(), timing.statements, n=args.n)
+        admin_cell, vs_admin, checks = "", "", []
+        if page.admin_url and superuser is not None:
+            admin_timing = time_url(client_for(superuser), page.admin_url, n=args.n)
+            ratio = timing.median_ms / admin_timing.median_ms
+            admin_cell = f"{admin_timing.median_ms:.1f} ms ({admin_timing.queries} q)"
+            vs_admin = f"{ratio:.2f}×"
+            checks.append(f"≤ {WORKLIST_VS_ADMIN}× admin {mark(ratio <= WORKLIST_VS_ADMIN)}")
+        floor_ratio = timing.median_ms / floor
+        checks.append(f"≤ {PAGE_VS_FLOOR:g}× floor {mark(floor_ratio <= PAGE_VS_FLOOR)}")
+        checks.append(f"queries constant {mark(small == timing.queries)}")
+        lines.append(
+            f"| {page.name} | {page.rows} | {timing.median_ms:.1f} ms | {timing.queries} / {small} | {admin_cell} "
+            f"| {vs_admin} | {floor:.1f} ms | {floor_ratio:.2f}× | {'; '.join(checks)} |"
+        )
+        print(lines[-1], flush=True)
+    urls = [f"- {page.name}: `{page.url}` (small: `{page.small_url}`)" for page in pages]
+    urls += [f"- Admin changelist: `{pages[0].admin_url}` (list_per_page set to 50 for the run)"]
+    return [*lines, "", *urls]
+
+
+# --- the probes in their own processes -----------------------------------------------------------
+
+
+def probe(*args: str, database: str | None = None) -> dict[str, Any]:
+    env = {**os.environ, "BENCH_DATABASE_URL": database or bench_url()}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench.probes", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"bench.probes {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def evaluation_lines(args: argparse.Namespace) -> list[str]:
+    result = probe("evaluation", args.programme)
+    good_time = result["seconds"] < EVALUATION_SECONDS
+    good_memory = result["peak_mb"] < EVALUATION_MB
+    return [
+        "| Evaluation PDF | Cases | Seconds (figures + PDF) | Peak memory (process) | PDF | Targets |",
+        "|---|---:|---:|---:|---:|---|",
+        f"| {result['programme']}, {result['period']} | {result['cases']} | {result['seconds']} s "
+        f"({result['figures_s']} + {result['render_s']}) | {result['peak_mb']} MB "
+        f"(Django loaded: {result['baseline_mb']} MB) | {result['pdf_kb']} kB "
+        f"| < {EVALUATION_SECONDS} s {mark(good_time)}; < {EVALUATION_MB} MB {mark(good_memory)} |",
+    ]
+
+
+def sweep_lines(args: argparse.Namespace) -> list[str]:
+    result = probe("sweep")
+    first, second = result["first"], result["second"]
+    constant = ""
+    lines = [
+        "| Reminder sweep | Cases | Seconds | Queries | Sent / lapsed | Targets |",
+        "|---|---:|---:|---:|---|---|",
+        f"| first run today | {result['cases']} | {first['seconds']} s | {first['queries']} "
+        f"| {_sent(first['sent'])} | (what was due today) |",
+    ]
+    if args.compare_db:
+        small = probe("sweep", database=args.compare_db)
+        same = small["second"]["queries"] == second["queries"]
+        constant = (
+            f"; queries {second['queries']} vs {small['second']['queries']} on {small['cases']} cases {mark(same)}"
+        )
+        lines.append(
+            f"| second run, {small['cases']} cases (compare) | {small['cases']} | {small['second']['seconds']} s "
+            f"| {small['second']['queries']} | {_sent(small['second']['sent'])} | |"
+        )
+    good = second["seconds"] < SWEEP_SECONDS
+    lines.append(
+        f"| second run today (nothing new) | {result['cases']} | {second['seconds']} s | {second['queries']} "
+        f"| {_sent(second['sent'])} | < {SWEEP_SECONDS:g} s {mark(good)}{constant} |"
+    )
+    slowest = sorted(second["rules"].items(), key=lambda item: -item[1][0])[:3]
+    lines += ["", "Slowest rules in the second run: " + ", ".join(f"{n} {s} s ({q} q)" for n, (s, q) in slowest)]
+    return lines
+
+
+def _sent(counts: dict[str, int]) -> str:
+    done = {name: n for name, n in counts.items() if n}
+    return ", ".join(f"{name} {n}" for name, n in done.items()) or "nothing"
+
+
+# --- gunicorn under load -----------------------------------------------------------------------
+
+
+def load_lines(args: argparse.Namespace) -> list[str]:
+    from django.conf import settings
+
+    from bench.load import Gunicorn, load
+    from bench.pages import client_for, find_pages
+
+    pages, _superuser = find_pages(args.programme)
+    mix = []
+    for page in pages:
+        cookie = client_for(page.user).cookies[settings.SESSION_COOKIE_NAME].value
+        mix.append((page.url, f"{settings.SESSION_COOKIE_NAME}={cookie}"))
+    with Gunicorn() as server:
+        load("127.0.0.1", server.port, mix, seconds=3, threads=args.threads)  # warm-up
+        result = load("127.0.0.1", server.port, mix, seconds=args.load_seconds, threads=args.threads)
+    errors = sum(result.errors.values())
+    detail = f" ({', '.join(f'{k}: {v}' for k, v in result.errors.most_common(3))})" if errors else ""
+    return [
+        "| Load (gunicorn -w 2, the four pages in turn) | Seconds | Threads | Requests | Requests/s | Median "
+        "| p95 | Errors | Targets |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        f"| 127.0.0.1:{Gunicorn().port}, logged-in sessions | {args.load_seconds:g} | {args.threads} "
+        f"| {result.requests} | {result.rps:.1f} | {result.median_ms:.0f} ms | {result.percentile(0.95):.0f} ms "
+        f"| {errors}{detail} | no errors {mark(errors == 0)} |",
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    django_setup()
+    out = ["## Machine", "", *machine(), f"- Data: {data_size()}", ""]
+    print("\n".join(out), flush=True)
+    sections = [
+        ("pages", "Pages (test client in-process, DEBUG off)", pages_table),
+        ("evaluation", "Evaluation PDF (own process)", evaluation_lines),
+        ("sweep", "Reminder sweep (own process)", sweep_lines),
+        ("load", "Throughput under load", load_lines),
+    ]
+    for key, title, function in sections:
+        if key in args.skip:
+            continue
+        lines = [f"## {title}", "", *function(args), ""]
+        print("\n".join(lines[2:] if key == "pages" else lines), flush=True)
+        out += lines
+    out.append("Load average at the end (1/5/15 min): " + " / ".join(f"{x:.1f}" for x in os.getloadavg()))
+    print(out[-1])
+    if args.out:
+        with open(args.out, "w") as handle:
+            handle.write("\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
