@@ -285,14 +285,17 @@ def remind_job_report_due(*, today: date) -> int:
         for months in _followup_months(programme):
             latest = today - relativedelta(months=months)
             earliest = latest - timedelta(days=JOB_REPORT_AGAIN_DAYS) - CATCH_UP
-            window |= Q(programme_id=programme.pk, final_paid_on__range=(earliest - slack, latest + slack))
-    final = Payment.objects.filter(case=OuterRef("pk"), is_final=True)
-    cases = list(
-        _active_cases()
-        .filter(state=State.COMPLETED)
-        .annotate(final_paid_on=Subquery(final.values("paid_on")[:1]))
-        .filter(window)
+            window |= Q(case__programme_id=programme.pk, paid_on__range=(earliest - slack, latest + slack))
+    # The windows filter the final payments themselves: on a subquery annotation Django would
+    # copy the subquery into every one of the (programmes × months) conditions (bench/RESULTS.md).
+    final_paid_on = dict(
+        Payment.objects.filter(window, is_final=True, case__state=State.COMPLETED).values_list("case_id", "paid_on")
     )
+    if not final_paid_on:
+        return 0
+    cases = list(_active_cases().filter(state=State.COMPLETED, pk__in=list(final_paid_on)))
+    for case in cases:
+        case.final_paid_on = final_paid_on[case.pk]
     if not cases:
         return 0
     reported = set(
