@@ -44,6 +44,8 @@ def django_setup(*, debug: bool = False) -> None:
     os.environ["DEBUG"] = "1" if debug else "0"
     # Production-like settings may insist on a secret; the bench has no secrets to keep.
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
+    # Plain http, as the test client and the load tool speak (no redirect to https).
+    os.environ.setdefault("HTTPS", "False")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     import django

@@ -106,6 +106,8 @@ class Gunicorn:
             "DEBUG": "0",
             "EMAIL_URL": "memorymail://",
             "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef"),
+            # Plain http on 127.0.0.1: no redirect to https.
+            "HTTPS": os.environ.get("HTTPS", "False"),
         }
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         command = [gunicorn, "programme.wsgi", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}"]

@@ -25,6 +25,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     inlines = [MunicipalityInline, FocusAreaInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "owner_organisation", "start_date", "evaluation_after_months"]}),
+        (_("Two-factor login"), {"fields": ["staff_two_factor_required"]}),
         (
             _("Rules"),
             {

@@ -86,6 +86,15 @@ class Programme(models.Model):
     # Off for a programme kept only as history (the demo's 2017–2019): its old deadlines would
     # otherwise send reminders and let offers lapse against today's date.
     reminders_active = models.BooleanField(_("send reminders and let overdue offers lapse by themselves"), default=True)
+    # Tofaktorinnlogging: the administrator may require it of everyone with a role here.
+    staff_two_factor_required = models.BooleanField(
+        _("staff must use two-factor login"),
+        default=False,
+        help_text=_(
+            "Advisers, board members and administrators of the programme must turn on two-factor login "
+            "before they can use the pages."
+        ),
+    )
 
     # Rules (SPEC §2) with their defaults.
     support_share_max = models.DecimalField(

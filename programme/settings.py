@@ -7,10 +7,13 @@ DEBUG=False and ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -24,17 +27,24 @@ SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-change-me-in-produc
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, on a site that asks for the second factor (programme/admin_site.py).
+    "programme.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Login throttling: failed logins per e-mail address and IP, lockout (see "Security" below).
+    "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
+    # Two-factor login for staff: authenticator apps (TOTP) and one-time backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "programme",
@@ -44,15 +54,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the authentication: request.user.is_verified() (a code was given in this session).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff of a programme that requires two-factor login are sent to turn it on first.
+    "programme.middleware_two_factor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "programme.middleware.RuleViolationMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "programme.urls"
@@ -93,6 +111,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "programme.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login attempt for a locked-out e-mail address and IP (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -175,8 +195,70 @@ CELERY_BEAT_SCHEDULE = {
 
 # The address links in e-mails point at (mails sent by the worker have no request to ask).
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
-if env.bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Security (README "Security") -----------------------------------------------------------
+# Production (DEBUG=False) runs on HTTPS, and `manage.py check --deploy` has nothing to say
+# (tests/security/test_deploy_settings.py).  HTTPS=False keeps production settings on plain
+# http (docker-compose on localhost, the benchmarks); the demo (DEBUG=True) is plain http.
+if not DEBUG and "SECRET_KEY" not in os.environ:
+    raise ImproperlyConfigured("DEBUG is False: set SECRET_KEY (see README, Security); the default key is public.")
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+# The health check of docker-compose and load balancers asks over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# One year, with the subdomains; SECURE_HSTS_SECONDS=300 first when moving a site to HTTPS.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+# Cookies: over https only in production; never readable by JavaScript (htmx sends the CSRF
+# token from the form it posts, no script reads the cookie); not sent on cross-site posts.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and pictures from this site
+# only, no inline script or style, no plugins, never inside another site's frame.  The
+# pages' only script is the vendored htmx; data: URIs are Designsystemet's icons in its CSS.
+# ReDoc's page (/api/redoc/) adds a nonce, two hashes and a blob: worker (workflow/api/docs.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# Login throttling (django-axes): 5 failed logins for one e-mail address from one IP address
+# lock that pair out for an hour, on the login page, the admin's and /api/token/ alike (the
+# right password too).  A success before that starts the count again.  Unlock at once with
+# `manage.py axes_reset` (everyone) or `axes_reset_username <e-mail>`.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "programme.login_attempts.login_username"
+AXES_CLIENT_IP_CALLABLE = "programme.login_attempts.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# The hour runs from the lockout; more attempts meanwhile do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# 429 Too Many Requests, with the Norwegian page, which says "one hour" (the API answers JSON,
+# workflow/api/lockout.py).
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failed attempts only: no record of every successful login (IP address, browser) is kept.
+AXES_DISABLE_ACCESS_LOG = True
+# No banner in the output of every command; failures and lockouts are still logged.
+AXES_VERBOSE = False
 
 # --- REST API (/api/, workflow/api/) --------------------------------------------------------
 # Tokens for integrations, the session for the browser (the docs page); nothing without a login.
@@ -192,6 +274,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    # A locked-out login at /api/token/ answers 429 (django-axes, see "Security").
+    "EXCEPTION_HANDLER": "workflow.api.lockout.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Næringsprogram API",
@@ -209,6 +293,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "workflow.models.case.State"},
 }
 
+# The name authenticator apps show next to the code (two-factor login).
+OTP_TOTP_ISSUER = "Næringsprogram"
 LOGIN_URL = "login"
 # The front page sends each person on: staff to the worklist, applicants to their cases.
 LOGIN_REDIRECT_URL = "home"

@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
+from programme.views import errors
 from programme.views.home import home
 
 
@@ -31,3 +32,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]
+
+# A database that refuses connections answers 503 with a plain page (DEBUG off).
+handler500 = errors.handler500

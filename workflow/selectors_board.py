@@ -186,9 +186,8 @@ def _line_sum(model: type, **filters: Any) -> Subquery:
 
 
 def _agenda_items(meeting: BoardMeeting) -> list[AgendaItem]:
-    latest_meeting = (
-        AgendaItem.objects.filter(case=OuterRef("case")).order_by("-meeting__date", "-pk").values("meeting_id")[:1]
-    )
+    # As Case.current_agenda_item: the case's last placement is where it is decided.
+    latest_meeting = AgendaItem.objects.filter(case=OuterRef("case")).order_by("-pk").values("meeting_id")[:1]
     return list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("case__programme", "case__application__company", "case__application__focus_area")

@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from programme import services
+from programme import services, services_two_factor
 from programme.errors import RuleViolation
 from programme.forms_accounts import (
     AccountForm,
@@ -29,7 +29,9 @@ from programme.forms_accounts import (
     SetPasswordForm,
     SignupForm,
 )
+from programme.middleware_two_factor import required_mark
 from programme.models import User
+from programme.views import two_factor
 
 # Two authentication backends are configured (rules for objects, ModelBackend for passwords);
 # logging a person in without a password has to name the one that knows them.
@@ -132,7 +134,9 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
             _("Thank you. Your e-mail address %(email)s is confirmed, and you can submit applications.")
             % {"email": user.email},
         )
-    if not request.user.is_authenticated and not before.email_verified and user.is_active:
+    # A person with two-factor login logs in with the code, never by a link alone.
+    first_time = not before.email_verified and not services_two_factor.has_two_factor(user)
+    if not request.user.is_authenticated and first_time and user.is_active:
         login(request, user, backend=PASSWORD_BACKEND)
     if request.user.is_authenticated:
         # A redirect, so that the token does not stay in the address bar or in a Referer header.
@@ -197,7 +201,12 @@ def account(request: HttpRequest) -> HttpResponse:
             _language_use(request, response, user.language)
             messages.success(request, _("Your changes have been saved."))
             return response
-    context = {"form": form, "account": user, "mail_form": mail_form}
+    context = {
+        "form": form,
+        "account": user,
+        "mail_form": mail_form,
+        "two_factor": services_two_factor.two_factor_status(user=user),
+    }
     return render(request, "programme/account.html", context)
 
 
@@ -206,7 +215,12 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
 
     def form_valid(self, form: LoginForm) -> HttpResponse:
+        if services_two_factor.has_two_factor(form.get_user()):
+            # Not logged in yet: the code comes first (programme/views/two_factor.py).
+            return two_factor.code_step_begin(self.request, form.get_user(), next_url=self.get_redirect_url())
         response = super().form_valid(form)
+        # Staff of a programme that requires two-factor login turn it on first.
+        required_mark(self.request, form.get_user())
         # The pages speak the language the person chose on the account page.
         return _language_use(self.request, response, form.get_user().language)
 

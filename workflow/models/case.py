@@ -133,7 +133,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # --- what transitions read -------------------------------------------------------------
 
     def current_agenda_item(self) -> Any:
-        return self.agenda_items.select_related("meeting").order_by("-meeting__date", "-pk").first()
+        # The last placement: a case goes on an agenda again only after a deferral or an
+        # appeal took it off, and then possibly on a meeting dated before the earlier one.
+        return self.agenda_items.select_related("meeting").order_by("-pk").first()
 
     def latest_refusal(self) -> Any:
         return self.decisions.filter(outcome__in=["reject", "dismiss"]).order_by("-decided_at").first()
