@@ -187,6 +187,8 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly: the two-year evaluation on the day a programme turns two, and evaluations whose
     # message was lost are asked for again.
     "make-automatic-evaluations": {"task": "workflow.tasks.make_automatic_evaluations", "schedule": 60 * 60},
+    # Hourly: decision letters whose request was lost (a commit whose answer never came back).
+    "resume-letters": {"task": "workflow.tasks.resume_letters", "schedule": 60 * 60},
     # Daily, Europe/Oslo (CELERY_TIMEZONE): reminders and lapses before the working day starts,
     # then the daily digests with what the reminders produced.
     "run-reminders": {"task": "workflow.tasks.run_reminders", "schedule": crontab(hour=6, minute=0)},

@@ -29,6 +29,14 @@ def issue_letter(case_id: int, kind: str) -> int | None:
 
 
 @shared_task(acks_late=True)
+def resume_letters() -> int:
+    """Hourly: ask again for the letters whose request was lost (see ``letters_resume``)."""
+    from workflow.services.letters import letters_resume
+
+    return len(letters_resume())
+
+
+@shared_task(acks_late=True)
 def make_meeting_document(document_id: int) -> int | None:
     """Render and store a requested agenda pack or minutes; a rerun keeps the version made."""
     from workflow.models import MeetingDocument

@@ -14,13 +14,16 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 
+from programme import clock
 from programme.errors import RuleViolation
 from programme.money import format_nok
+from workflow import tasks
 from workflow.models import Case, CaseFile, Decision, LegalBasis
 from workflow.services._core import lock_case
 from workflow.services.files import case_file_add
@@ -58,8 +61,12 @@ def _decision_of(case: Case, letter: LetterKind) -> Decision:
 def _file_name(case: Case, letter: LetterKind, decision: Decision) -> str:
     # One name per decision: a second refusal (after an appeal) gets a letter of its own.
     earlier = case.decisions.filter(outcome=letter.outcome, pk__lt=decision.pk).count()
+    return _letter_name(letter, case.reference, earlier)
+
+
+def _letter_name(letter: LetterKind, reference: str, earlier: int) -> str:
     suffix = f"-{earlier + 1}" if earlier else ""
-    return f"{letter.file_prefix}-{case.reference}{suffix}.pdf"
+    return f"{letter.file_prefix}-{reference}{suffix}.pdf"
 
 
 def _weeks_or_days(days: int) -> str:
@@ -152,3 +159,45 @@ def letter_issue(*, case_id: int, kind: str) -> CaseFile:
             # A newer decision came in meanwhile: its letter is the one to send.
             name, pdf = current, letter_render(case=case, kind=kind)
         return case_file_add(case=case, actor=None, upload=ContentFile(pdf, name=name), kind=CaseFile.Kind.LETTER)
+
+
+# A decision's letter is asked for when the decision commits.  If that request is lost (the
+# database committed but its answer never reached the web process, or Redis lost the queue),
+# the hourly resume asks again; issuing is safe twice.
+RESUME_AFTER = timedelta(minutes=15)
+RESUME_WITHIN = timedelta(days=30)
+_KIND_OF_OUTCOME = {letter.outcome: kind for kind, letter in KINDS.items()}
+
+
+def letters_resume(*, now: Any = None) -> list[tuple[int, str]]:
+    """Ask again for each letter missing for a decision made 15 minutes to 30 days ago (not for
+    imported cases: their letters were sent before).  Returns the (case id, kind) asked for."""
+    now = now or clock.now()
+    recent = Decision.objects.filter(
+        outcome__in=_KIND_OF_OUTCOME,
+        decided_at__range=(now - RESUME_WITHIN, now - RESUME_AFTER),
+        case__imported=False,
+    ).values_list("case_id", "outcome")
+    wanted = set(recent)
+    if not wanted:
+        return []
+    case_ids = {case_id for case_id, _ in wanted}
+    # The letter of each case's latest decision of an outcome is named by how many it has.
+    counts = {
+        (row["case_id"], row["outcome"]): row["n"]
+        for row in Decision.objects.filter(case_id__in=case_ids, outcome__in=_KIND_OF_OUTCOME)
+        .values("case_id", "outcome")
+        .annotate(n=Count("pk"))
+    }
+    references = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference"))
+    stored = set(
+        CaseFile.objects.filter(case_id__in=case_ids, kind=CaseFile.Kind.LETTER).values_list("case_id", "original_name")
+    )
+    asked = []
+    for case_id, outcome in sorted(wanted):
+        kind = _KIND_OF_OUTCOME[outcome]
+        name = _letter_name(KINDS[kind], references[case_id], counts[(case_id, outcome)] - 1)
+        if (case_id, name) not in stored:
+            tasks.issue_letter.delay(case_id, kind)
+            asked.append((case_id, kind))
+    return asked
