@@ -219,6 +219,10 @@ def load_lines(args: argparse.Namespace) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     django_setup()
+    # Data made by an older checkout: bring its schema up to this one (nothing when current).
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
     out = ["## Machine", "", *machine(), f"- Data: {data_size()}", ""]
     print("\n".join(out), flush=True)
     sections = [

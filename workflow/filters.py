@@ -121,6 +121,16 @@ class WorklistFilter(django_filters.FilterSet):
 
     # --- what the page reads ----------------------------------------------------------------
 
+    def states_let_through(self) -> set[str] | None:
+        """The states the state and phase filters together let through (None: every state), so
+        that the page can count its rows from the counts by state."""
+        data = self.form.cleaned_data
+        allowed: set[str] | None = set(data["state"]) if data.get("state") else None
+        if data.get("phase"):
+            phase = set(PHASE_STATES[data["phase"]])
+            allowed = phase if allowed is None else allowed & phase
+        return allowed
+
     def without_state_filters(self) -> QuerySet[Case]:
         """The filtered cases before the state and phase filters: the base of the summary."""
         queryset = self.queryset.all()

@@ -74,6 +74,15 @@ COLUMNS = [
 ]
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told how many rows there are: the page has counted them by state already,
+    so the count query is not run twice."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
 def _staff_scope(request: HttpRequest) -> StaffScope:
     scope = staff_scope(user=request.user)
     if scope is None:
@@ -97,16 +106,16 @@ def worklist(request: HttpRequest) -> HttpResponse:
     }
     if filterset.is_valid():
         cases = sort_cases(worklist_cases(filterset.qs), sort)
-        page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+        counts = counts_by_state(filterset.without_state_filters())
+        allowed = filterset.states_let_through()
+        total = sum(count.count for count in counts if allowed is None or count.state in allowed)
+        page = _CountedPaginator(cases, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
         chosen_states = set(filterset.form.cleaned_data.get("state") or [])
         context |= {
             "page": page,
             "rows": _table_rows(worklist_rows(page.object_list)),
             "page_links": _page_links(page, query),
-            "summary": [
-                (count, query.with_state(count.state), count.state in chosen_states)
-                for count in counts_by_state(filterset.without_state_filters())
-            ],
+            "summary": [(count, query.with_state(count.state), count.state in chosen_states) for count in counts],
         }
     else:
         context |= {"page": None, "rows": [], "page_links": None, "summary": []}

@@ -217,6 +217,35 @@ def test_filtering_by_state_phase_and_overdue(client: Client, world: World) -> N
     assert references_on(page_as(client, adviser, phase="decision", state="screening")) == []
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"state": "screening"},
+        {"state": ["submitted", "recommended", "withdrawn"]},
+        {"phase": "screening"},
+        {"phase": "final"},
+        {"phase": "screening", "state": ["submitted", "recommended"]},
+        {"phase": "decision", "state": "screening"},
+        {"overdue": "on"},
+        {"overdue": "on", "phase": "screening"},
+        {"q": "zzz-no-such-case"},
+    ],
+)
+def test_the_number_of_matching_cases_equals_the_rows_shown(client: Client, world: World, params) -> None:
+    # The page counts its rows from the counts by state; this keeps the two in step.
+    for state in (State.SUBMITTED, State.SCREENING, State.RECOMMENDED, State.WITHDRAWN, State.SUBMITTED):
+        case_in(world, state)
+    Case.objects.update(submitted_at=clock.now() - dt.timedelta(days=40))
+    html = page_as(client, world.adviser_a, **params)
+    rows = len(references_on(html))
+    if rows == 0:
+        assert "Ingen saker passer med filteret." in html
+    else:
+        shown = re.search(r'id="result-count">\s*(\d+)', html)
+        assert shown is not None and int(shown.group(1)) == rows
+
+
 def test_search_by_reference_company_org_number_and_title(client: Client, world: World) -> None:
     other_company = CompanyFactory(
         programme=world.programme, municipality=world.municipality_a, name="Fjord Robotikk AS"
