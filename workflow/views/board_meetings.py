@@ -161,6 +161,19 @@ class _AgendaUrls:
         return urls
 
 
+def _case_under_decision(agenda: selectors_board.Agenda, chosen: Any, bound_case_id: int | None) -> int | None:
+    """The one case whose decision forms the page shows: the case a refused form was posted
+    for, else the one chosen with ``?sak=<reference>``, else the first in agenda order that the
+    person may decide.  The others link to theirs: a meeting takes its cases one at a time, and
+    forty cases with three forms each made the page slow and long."""
+    decidable = [row for row in agenda.rows if row.may_decide]
+    for wanted in (lambda row: row.case.pk == bound_case_id, lambda row: row.case.reference == chosen):
+        found = next((row for row in decidable if wanted(row)), None)
+        if found is not None:
+            return found.case.pk
+    return decidable[0].case.pk if decidable else None
+
+
 def render_agenda(
     request: HttpRequest,
     meeting: BoardMeeting,
@@ -176,8 +189,9 @@ def render_agenda(
     error_form: Any = None
     refusal: list[str] = []
     entries = []
+    current = _case_under_decision(agenda, request.GET.get("sak"), bound_case_id)
     for row in agenda.rows:
-        forms = _decision_forms(row) if row.may_decide else {}
+        forms = _decision_forms(row) if row.may_decide and row.case.pk == current else {}
         if bound is not None and row.case.pk == bound_case_id:
             if row.may_decide:
                 forms[bound.prefix.split("-")[0]] = bound

@@ -90,6 +90,47 @@ def test_the_approval_form_is_prefilled_with_the_recommendation(agenda: AgendaOf
     assert "Prosjektet skal rapportere halvveis.</textarea>" in html
 
 
+def test_the_forms_are_shown_for_one_case_at_a_time_and_the_others_link_to_theirs(
+    agenda: AgendaOfThree, client: Client
+) -> None:
+    client.force_login(agenda.world.board_member)
+    first, second, third = agenda.cases
+
+    html = client.get(meeting_path(agenda.meeting)).content.decode()
+
+    assert f'name="approve-{first.pk}-amount"' in html
+    assert f'name="approve-{second.pk}-amount"' not in html
+    assert f'href="?sak={second.reference}#case-{second.reference}"' in html
+    assert nb("Record the decision on %(ref)s", ref=second.reference) in words(html)
+
+    chosen = client.get(meeting_path(agenda.meeting), {"sak": third.reference}).content.decode()
+    assert f'name="approve-{third.pk}-amount"' in chosen
+    assert f'name="approve-{first.pk}-amount"' not in chosen
+    assert f'href="?sak={first.reference}#case-{first.reference}"' in chosen
+
+
+def test_after_a_decision_the_next_case_gets_the_forms(agenda: AgendaOfThree, client: Client) -> None:
+    client.force_login(agenda.world.board_member)
+    first, second, _ = agenda.cases
+    client.post(decision_path(agenda.meeting, first, "approve"), approve_data(first, "400 000"))
+
+    html = client.get(meeting_path(agenda.meeting)).content.decode()
+
+    assert Case.objects.get(pk=first.pk).state == State.APPROVED
+    assert f'name="approve-{second.pk}-amount"' in html
+    assert f"?sak={first.reference}" not in html
+
+
+@pytest.mark.parametrize("chosen", ["", "NO-SUCH-1", "x" * 300, "<script>", "\x00"])
+def test_an_odd_or_unknown_case_choice_shows_the_first_case(agenda: AgendaOfThree, client: Client, chosen: str) -> None:
+    client.force_login(agenda.world.board_member)
+
+    response = client.get(meeting_path(agenda.meeting), {"sak": chosen})
+
+    assert response.status_code == 200
+    assert f'name="approve-{agenda.cases[0].pk}-amount"' in response.content.decode()
+
+
 def test_the_board_rejects_with_reasons(agenda: AgendaOfThree, client: Client) -> None:
     second = agenda.cases[1]
     client.force_login(agenda.world.board_member_2)
