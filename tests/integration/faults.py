@@ -253,6 +253,9 @@ class DatabaseProxy:
         self.port = free_port()
         self.cut = threading.Event()
         self.sent_before_cut = b""  # what the cut connection had sent PostgreSQL
+        # The proxy's own ports towards PostgreSQL: how PostgreSQL knows the web server's
+        # connections (pg_stat_activity.client_port) among those of everything else.
+        self.server_ports: set[int] = set()
         self._marker: bytes | None = None
         self._after = False
         self._lock = threading.Lock()
@@ -295,9 +298,11 @@ class DatabaseProxy:
             except OSError:
                 return
             client.settimeout(None)
-            link = _Link(client, socket.create_connection(self.target))
+            server = socket.create_connection(self.target)
+            link = _Link(client, server)
             with self._lock:
                 self._links.add(link)
+                self.server_ports.add(server.getsockname()[1])
             threading.Thread(target=self._to_server, args=(link,), daemon=True).start()
             threading.Thread(target=self._to_client, args=(link,), daemon=True).start()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import sys
 import urllib.parse
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -127,13 +128,20 @@ def assert_unavailable(answer: tuple[int, dict[str, str], str]) -> None:
     assert "Traceback" not in html and "OperationalError" not in html and "psycopg" not in html
 
 
-def backends_gone() -> bool:
-    """Every connection but the test's own has ended (PostgreSQL has finished with the cut one)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0] == 0
+def backends_gone(proxy: DatabaseProxy) -> Callable[[], bool]:
+    """Whether PostgreSQL has ended every connection the web server made through the proxy
+    (other tests' connections to the same database do not count)."""
+
+    def gone() -> bool:
+        ports = sorted(proxy.server_ports)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND client_port = ANY(%s)",
+                [ports],
+            )
+            return cursor.fetchone()[0] == 0
+
+    return gone
 
 
 def test_pages_answer_503_while_the_database_refuses_connections_and_come_back_with_it(web: Web):
@@ -203,7 +211,7 @@ def test_a_connection_cut_before_the_approval_commits_leaves_nothing_and_the_app
     answer = web.request("POST", path, session=session, form=form)
     assert web.proxy.cut.is_set(), "the approval did not write its timeline event"
     assert_unavailable(answer)
-    wait_for(backends_gone, "PostgreSQL to end the cut connection", seconds=30)
+    wait_for(backends_gone(web.proxy), "PostgreSQL to end the cut connection", seconds=30)
     # Decision, offer, ledger row and the case's new state were sent before the cut, inside the
     # transaction; PostgreSQL rolled all of it back.
     for statement in (b'INSERT INTO "workflow_decision"', b'INSERT INTO "workflow_offer"', LEDGER_INSERT):
@@ -230,7 +238,7 @@ def test_a_connection_cut_after_the_commit_keeps_all_of_the_approval_once(web: W
     # The web server never heard that the commit went through: to the person it is a 503.
     assert_unavailable(answer)
     assert LEDGER_INSERT in web.proxy.sent_before_cut and TIMELINE_INSERT in web.proxy.sent_before_cut
-    wait_for(backends_gone, "PostgreSQL to end the cut connection", seconds=30)
+    wait_for(backends_gone(web.proxy), "PostgreSQL to end the cut connection", seconds=30)
     assert written(case) == ALL
 
     # Sending the form again (the person is not sure) is refused: the case is approved already.
