@@ -196,13 +196,6 @@ def _agenda_items(meeting: BoardMeeting) -> list[AgendaItem]:
             applied_amount=_line_sum(FinancingLine, source=FinancingLine.Source.THIS_PROGRAMME),
             latest_meeting_id=Subquery(latest_meeting),
         )
-        .prefetch_related(
-            Prefetch(
-                "case__recommendations",
-                queryset=Recommendation.objects.select_related("adviser").order_by("-created_at", "-pk"),
-            ),
-            Prefetch("case__conflicts", queryset=ConflictDeclaration.objects.select_related("user").order_by("pk")),
-        )
         .order_by("position", "pk")
     )
 
@@ -282,20 +275,31 @@ def meeting_agenda(*, meeting: BoardMeeting, user: Any = None) -> Agenda:
     is_admin = bool(user is not None and is_admin_of(user, programme.pk))
     user_id = getattr(user, "pk", None)
     de_minimis = _de_minimis_by_case(programme, items)
+    # Read by hand rather than with prefetch_related, which builds a queryset per case.
+    case_ids = [item.case_id for item in items]
+    latest_recommendation: dict[int, Recommendation] = {}
+    for recommendation in (
+        Recommendation.objects.filter(case_id__in=case_ids)
+        .select_related("adviser")
+        .order_by("case_id", "-created_at", "-pk")
+    ):
+        latest_recommendation.setdefault(recommendation.case_id, recommendation)
+    conflicts_by_case: dict[int, list[ConflictDeclaration]] = {case_id: [] for case_id in case_ids}
+    for conflict in ConflictDeclaration.objects.filter(case_id__in=case_ids).select_related("user").order_by("pk"):
+        conflicts_by_case[conflict.case_id].append(conflict)
 
     rows = []
     running = figures.available if figures is not None else None
     for item in items:
         case = item.case
-        recommendations = list(case.recommendations.all())
-        conflicts = list(case.conflicts.all())
+        conflicts = conflicts_by_case[case.pk]
         decision = decisions.get(case.pk)
         pending = case.state == State.ON_AGENDA and decision is None and item.latest_meeting_id == meeting.pk
         headroom = de_minimis[case.pk].headroom_eur
         row = AgendaRow(
             item=item,
             case=case,
-            recommendation=recommendations[0] if recommendations else None,
+            recommendation=latest_recommendation.get(case.pk),
             total_cost=item.total_cost,
             applied_amount=item.applied_amount,
             de_minimis=de_minimis[case.pk],
