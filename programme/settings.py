@@ -96,6 +96,19 @@ TEMPLATES = [
 # renderer, several times faster on pages with many fields (the board agenda, bench/RESULTS.md).
 FORM_RENDERER = "django.forms.renderers.Jinja2"
 
+# Parts of a page drawn many times over (the board agenda's cases) are Jinja2 templates under
+# templates/jinja2/, rendered by their view with this engine (programme/jinja2.py);
+# autoescaping is on, as in the Django templates.
+TEMPLATES.append(
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "programme.jinja2.environment", "autoescape": True},
+    }
+)
+
 WSGI_APPLICATION = "programme.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}

@@ -350,3 +350,27 @@ def test_the_services_refuse_people_outside_the_board_and_administration(tight_w
             services.meeting_members_set(meeting=agenda.meeting, actor=person, members=[])
     assert agenda.meeting.items.order_by("position").first() == item
     assert agenda.meeting.members.count() == 2
+
+
+def test_what_people_typed_is_shown_escaped_on_the_agenda_in_both_languages(tight_world: World, client) -> None:
+    # The agenda's cases are drawn by the Jinja2 engine: its autoescaping is what keeps them safe.
+    agenda = agenda_of_three(tight_world)
+    first = agenda.cases[0]
+    first.application.company.__class__.objects.filter(pk=first.application.company_id).update(
+        name='<script>alert("firma")</script>'
+    )
+    first.application.__class__.objects.filter(pk=first.application_id).update(
+        title="<b>Tittel</b>", summary="Linje én\n<i>linje to</i>"
+    )
+    Recommendation.objects.filter(case=first).update(assessment="<img src=x onerror=alert(1)>")
+
+    for language in ("nb", "en"):
+        client.force_login(tight_world.board_member)
+        client.cookies["django_language"] = language
+        html = client.get(meeting_path(agenda.meeting), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert '<script>alert("firma")</script>' not in html
+        assert "&lt;script&gt;alert(&#34;firma&#34;)&lt;/script&gt;" in html or "&lt;script&gt;" in html
+        assert "<b>Tittel</b>" not in html and "&lt;b&gt;Tittel&lt;/b&gt;" in html
+        assert "Linje én<br>&lt;i&gt;linje to&lt;/i&gt;" in html
+        assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "Open the case" in html  # the English page is English
