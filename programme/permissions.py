@@ -21,6 +21,13 @@ def _has_role(user: Any, programme_id: int, kind: str) -> bool:
     return _is_person(user) and user.staff_roles.filter(programme_id=programme_id, kind=kind).exists()
 
 
+def roles_in(user: Any, programme_id: int) -> set[str]:
+    """The kinds of staff role the person holds in the programme, read fresh, in one query."""
+    if not _is_person(user):
+        return set()
+    return set(user.staff_roles.filter(programme_id=programme_id).values_list("kind", flat=True))
+
+
 def adviser_municipality_ids(user: Any, programme_id: int) -> set[int]:
     """The municipalities whose cases this adviser may see and act on."""
     if not _is_person(user):

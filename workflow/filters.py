@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from programme import clock
-from programme.forms import DesignsystemetForm
+from programme.forms import DesignsystemetForm, ReadOnceChoiceIterator
 from workflow.models import Case, State
 from workflow.selectors_worklist import PHASE_CHOICES, PHASE_STATES, StaffScope, overdue_for_screening, submitted_years
 
@@ -26,19 +26,8 @@ SEARCH_MAX_LENGTH = 100
 STATE_FILTERS = ("state", "phase")
 
 
-class _ReadOnceChoiceIterator(django_filters.fields.ModelChoiceIterator):
-    """Options read with one plain query: Django's iterator opens a server-side cursor on
-    PostgreSQL (three round trips) for the few municipalities or focus areas of a person."""
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
 class _ScopeChoiceField(django_filters.fields.ModelChoiceField):
-    iterator = _ReadOnceChoiceIterator
+    iterator = ReadOnceChoiceIterator
 
 
 class ScopeChoiceFilter(django_filters.ModelChoiceFilter):

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programme.forms import DesignsystemetForm
+from programme.forms import DesignsystemetForm, ReadOnceChoiceIterator
 from workflow.forms import AmountField, CaseActionForm, FirstRadioSelect, more_than_zero
 from workflow.models import LegalBasis, MeetingDocument
 
@@ -56,6 +56,8 @@ class MembersForm(DesignsystemetForm):
 
 
 class CaseChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ReadOnceChoiceIterator
+
     def label_from_instance(self, obj: Any) -> str:
         application = obj.application
         return f"{obj.reference}: {application.company.name} – {application}"

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from applications.models import CostLine, FinancingLine, SupportDeclaration
 from programme import clock
 from programme.models import BudgetYear, Programme, StaffRole, User
-from programme.permissions import is_admin_of, is_board_member_of
+from programme.permissions import roles_in
 from workflow.models import (
     AgendaItem,
     BoardMeeting,
@@ -43,7 +43,7 @@ _money = DecimalField(max_digits=16, decimal_places=2)
 def board_programme(*, user: Any, code: str) -> Programme | None:
     """The programme whose meetings this person may open: its board members and administrators."""
     programme = Programme.objects.filter(code=code).first()
-    if programme is None or not (is_admin_of(user, programme.pk) or is_board_member_of(user, programme.pk)):
+    if programme is None or not roles_in(user, programme.pk) & {StaffRole.Kind.ADMIN, StaffRole.Kind.BOARD}:
         return None
     return programme
 
@@ -271,8 +271,9 @@ def meeting_agenda(*, meeting: BoardMeeting, user: Any = None) -> Agenda:
         decisions[decision.case_id] = decision  # the latest decision on the case at this meeting
     members = list(meeting.members.order_by("first_name", "last_name", "email"))
     member_ids = {member.pk for member in members}
-    is_board = bool(user is not None and is_board_member_of(user, programme.pk))
-    is_admin = bool(user is not None and is_admin_of(user, programme.pk))
+    roles = roles_in(user, programme.pk)
+    is_board = StaffRole.Kind.BOARD in roles
+    is_admin = StaffRole.Kind.ADMIN in roles
     user_id = getattr(user, "pk", None)
     de_minimis = _de_minimis_by_case(programme, items)
     # Read by hand rather than with prefetch_related, which builds a queryset per case.
