@@ -9,19 +9,13 @@ and autoescaping is on (Django's Jinja2 backend sets it).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.template import defaultfilters
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
-from programme.money import format_nok
-
-
-def _nok(value: Any) -> str:
-    # As the ``nok`` template filter of the Django templates.
-    return "" if value is None or value == "" else format_nok(Decimal(value))
+from programme.money import nok_text
 
 
 def environment(**options: Any) -> Environment:
@@ -31,7 +25,7 @@ def environment(**options: Any) -> Environment:
     env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=False)  # type: ignore[attr-defined]
     env.filters.update(
         {
-            "nok": _nok,
+            "nok": nok_text,
             "date": defaultfilters.date,
             "floatformat": defaultfilters.floatformat,
             "linebreaksbr": lambda value: defaultfilters.linebreaksbr(value, autoescape=True),

@@ -46,3 +46,10 @@ def parse_nok(value: Any, *, label: str, allow_zero: bool, code: str = "amount")
             _("%(label)s is larger than any project this programme supports.") % {"label": label}, code=code
         )
     return amount.quantize(CENT)
+
+
+def nok_text(value: Decimal | int | str | None) -> str:
+    """What the pages show for an amount: ``format_nok``, and nothing for no amount."""
+    if value is None or value == "":
+        return ""
+    return format_nok(Decimal(value))

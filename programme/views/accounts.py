@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -13,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,6 +30,7 @@ from programme.forms_accounts import (
 from programme.middleware_two_factor import required_mark
 from programme.models import User
 from programme.views import two_factor
+from programme.views.language import language_use
 
 # Two authentication backends are configured (rules for objects, ModelBackend for passwords);
 # logging a person in without a password has to name the one that knows them.
@@ -50,23 +49,6 @@ FIELD_OF_RULE = {
 
 def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
-
-
-def _language_use(request: HttpRequest, response: HttpResponse, language: str) -> HttpResponse:
-    """Speak ``language`` from now on: in this response and, by the cookie, in the next ones."""
-    translation.activate(language)
-    request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
-    return response
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -102,7 +84,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend=PASSWORD_BACKEND)
             # Not ``redirect()``: it would take a ``next`` without a slash for the name of a URL.
             response = HttpResponseRedirect(next_url) if next_url else redirect("applications:companies")
-            _language_use(request, response, user.language)
+            language_use(request, response, user.language)
             messages.success(request, _("Your account has been created, and you are logged in."))
             messages.warning(
                 request,
@@ -198,7 +180,7 @@ def account(request: HttpRequest) -> HttpResponse:
             form.add_error(FIELD_OF_RULE.get(refused.code), refused.message)
         else:
             response = redirect("account")
-            _language_use(request, response, user.language)
+            language_use(request, response, user.language)
             messages.success(request, _("Your changes have been saved."))
             return response
     context = {
@@ -222,7 +204,7 @@ class LoginView(auth_views.LoginView):
         # Staff of a programme that requires two-factor login turn it on first.
         required_mark(self.request, form.get_user())
         # The pages speak the language the person chose on the account page.
-        return _language_use(self.request, response, form.get_user().language)
+        return language_use(self.request, response, form.get_user().language)
 
 
 class LogoutView(auth_views.LogoutView):

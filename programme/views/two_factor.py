@@ -26,6 +26,7 @@ from programme import services_two_factor as two_factor
 from programme.errors import RuleViolation
 from programme.forms_two_factor import CodeForm, SetupCodeForm
 from programme.models import User
+from programme.views.language import language_use
 
 # Between the password and the code: long enough to open the app, short enough that a
 # forgotten half-login on a shared computer does not wait for the next person.
@@ -103,11 +104,8 @@ def login_code(request: HttpRequest) -> HttpResponse:
                     _("You logged in with a backup code, which cannot be used again. Codes left: %(count)s.")
                     % {"count": device.token_set.count()},
                 )
-            # Imported here: ``accounts`` imports this module for the password step.
-            from programme.views.accounts import _language_use
-
             response = HttpResponseRedirect(_safe_next(request, pending["next"]))
-            return _language_use(request, response, user.language)
+            return language_use(request, response, user.language)
     return render(request, "programme/two_factor/login_code.html", {"form": form})
 
 

@@ -1,18 +1,11 @@
-"""``{{ amount|nok }}`` → ``1 250 000 kr`` (programme.money.format_nok)."""
+"""``{{ amount|nok }}`` → ``1 250 000 kr`` (programme.money.nok_text; the Jinja2 templates use
+the same function, programme/jinja2.py)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 
-from programme.money import format_nok
+from programme.money import nok_text
 
 register = template.Library()
-
-
-@register.filter
-def nok(value: Decimal | int | str | None) -> str:
-    if value is None or value == "":
-        return ""
-    return format_nok(Decimal(value))
+register.filter("nok", nok_text)
