@@ -9,21 +9,22 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from programme.held_roles import held_roles
+
 
 @dataclass
 class StaffMenu:
     """The programmes in which the person is adviser, board member or administrator.
 
-    Read lazily, once per request, and only by pages that show the menu (one query)."""
+    Read lazily, once per request (shared with the worklist), and only by pages that show the
+    menu (one query)."""
 
-    user: Any
+    request: HttpRequest
 
     @cached_property
     def _roles(self) -> dict[str, list[Any]]:
         by_kind: dict[str, list[Any]] = {"adviser": [], "board": [], "admin": []}
-        if self.user is None or not self.user.is_authenticated:
-            return by_kind
-        for role in self.user.staff_roles.select_related("programme").order_by("programme__code"):
+        for role in held_roles(self.request):
             by_kind[role.kind].append(role.programme)
         return by_kind
 
@@ -73,4 +74,4 @@ class UnreadNotifications:
 
 def staff_roles(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    return {"staff_menu": StaffMenu(user), "unread_notifications": UnreadNotifications(user)}
+    return {"staff_menu": StaffMenu(request), "unread_notifications": UnreadNotifications(user)}

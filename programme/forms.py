@@ -74,10 +74,14 @@ class FiniteDecimalField(forms.DecimalField):
 
 class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
     """A model choice field's options read with one plain query: Django's own iterator opens a
-    server-side cursor on PostgreSQL (three round trips) for what is a short list here."""
+    server-side cursor on PostgreSQL (three round trips) for what is a short list here.
+
+    A field with ``options`` (objects the page has read already) shows those instead and reads
+    nothing; its queryset still decides what is a valid choice."""
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        options = getattr(self.field, "options", None)
+        for obj in self.queryset if options is None else options:
             yield self.choice(obj)

@@ -92,9 +92,10 @@ TEMPLATES = [
     },
 ]
 
-# Form widgets drawn with Django's own Jinja2 widget templates: the same HTML as the default
-# renderer, several times faster on pages with many fields (the board agenda, bench/RESULTS.md).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# Form widgets drawn with Jinja2 widget templates (Django's, and a few written out in one
+# template each): the same HTML as the default renderer, several times faster on pages with
+# many fields or choices (the board agenda, the worklist; bench/RESULTS.md).
+FORM_RENDERER = "programme.forms_renderer.FormRenderer"
 
 # Parts of a page drawn many times over (the board agenda's cases) are Jinja2 templates under
 # templates/jinja2/, rendered by their view with this engine (programme/jinja2.py);

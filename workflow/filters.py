@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from programme import clock
 from programme.forms import DesignsystemetForm, ReadOnceChoiceIterator
 from workflow.models import Case, State
-from workflow.selectors_worklist import PHASE_CHOICES, PHASE_STATES, StaffScope, overdue_for_screening, submitted_years
+from workflow.selectors_worklist import (
+    PHASE_CHOICES,
+    PHASE_STATES,
+    ScopeNames,
+    StaffScope,
+    overdue_for_screening,
+    submitted_years,
+)
 
 SEARCH_MAX_LENGTH = 100
 # Filters that narrow by state: the summary "by state" leaves these out, so that it shows how
@@ -28,6 +35,10 @@ STATE_FILTERS = ("state", "phase")
 
 class _ScopeChoiceField(django_filters.fields.ModelChoiceField):
     iterator = ReadOnceChoiceIterator
+
+    def __init__(self, *args: Any, options: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.options = options  # the choices as read already (ScopeNames), or None to read them
 
 
 class ScopeChoiceFilter(django_filters.ModelChoiceFilter):
@@ -72,13 +83,24 @@ class WorklistFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = WorklistFilterForm
 
-    def __init__(self, data: Any = None, *, scope: StaffScope, queryset: QuerySet[Case] | None = None) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        scope: StaffScope,
+        queryset: QuerySet[Case] | None = None,
+        names: ScopeNames | None = None,
+    ) -> None:
         self.scope = scope
         cases = scope.cases() if queryset is None else queryset
         super().__init__(data, queryset=cases)
         self.filters["programme"].queryset = scope.programmes()
         self.filters["municipality"].queryset = scope.municipalities()
         self.filters["focus_area"].queryset = scope.focus_areas()
+        if names is not None:  # the options as the page has read them: no query for them
+            self.filters["programme"].extra["options"] = names.programmes
+            self.filters["municipality"].extra["options"] = names.municipalities
+            self.filters["focus_area"].extra["options"] = names.focus_areas
         self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in submitted_years(scope.cases())]
 
     # --- the filters that need more than a lookup -----------------------------------------
@@ -106,7 +128,7 @@ class WorklistFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
         if not value:
             return queryset
-        return overdue_for_screening(queryset, programmes=self.scope.programmes(), today=clock.today())
+        return overdue_for_screening(queryset, programmes=self.scope.programme_list, today=clock.today())
 
     # --- what the page reads ----------------------------------------------------------------
 

@@ -16,14 +16,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import engines
-from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programme.errors import RuleViolation
+from programme.jinja2 import Part
 from programme.models import Programme
 from workflow import selectors_board, services
 from workflow.forms_board import (
@@ -180,34 +178,18 @@ def _case_under_decision(agenda: selectors_board.Agenda, chosen: Any, bound_case
 def _draw_cases(request: HttpRequest, agenda: selectors_board.Agenda, entries: list[dict[str, Any]]) -> None:
     """Each agenda case's part of the page, drawn with the Jinja2 template (programme/jinja2.py:
     the Django template took most of the page's time for a long agenda)."""
-    template = engines["jinja2"].get_template("workflow/board/agenda_case.html")
+    part = Part("workflow/board/agenda_case.html", request)
     may_arrange = agenda.user_may_arrange and len(entries) > 1
-    # Once per page rather than per case: the CSRF field (each reading masks the token anew)
-    # and each text's translation.
-    common = {"csrf_input": csrf_input(request), "_": _translations()}
     for position, entry in enumerate(entries, start=1):
-        context = {
-            **entry,
-            **common,
-            "position": position,
-            "first": position == 1,
-            "last": position == len(entries),
-            "may_arrange": may_arrange,
-        }
-        # Autoescaped by the Jinja2 engine (settings: TEMPLATES "jinja2"); safe to place as is.
-        entry["html"] = mark_safe(template.render(context))  # noqa: S308
-
-
-def _translations() -> Any:
-    """``gettext`` remembering what it has looked up, for one page in one language."""
-    seen: dict[str, str] = {}
-
-    def translate(message: str) -> str:
-        if message not in seen:
-            seen[message] = _(message)
-        return seen[message]
-
-    return translate
+        entry["html"] = part.draw(
+            {
+                **entry,
+                "position": position,
+                "first": position == 1,
+                "last": position == len(entries),
+                "may_arrange": may_arrange,
+            }
+        )
 
 
 def render_agenda(

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from programme import clock
+from programme.held_roles import held_roles
+from programme.jinja2 import Part
 from programme.money import format_nok, nok
 from workflow.exports import FORMATS, Value, export_response
 from workflow.filters import STATE_FILTERS, WorklistFilter
@@ -35,8 +37,8 @@ from workflow.selectors_worklist import (
     counts_by_state,
     iter_worklist_rows,
     parse_sort,
+    scope_of,
     sort_cases,
-    staff_scope,
     worklist_cases,
     worklist_rows,
 )
@@ -84,7 +86,7 @@ class _CountedPaginator(Paginator):
 
 
 def _staff_scope(request: HttpRequest) -> StaffScope:
-    scope = staff_scope(user=request.user)
+    scope = scope_of(held_roles(request))  # the roles the menu reads too: one query for both
     if scope is None:
         raise Http404
     return scope
@@ -94,7 +96,8 @@ def _staff_scope(request: HttpRequest) -> StaffScope:
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
     scope = _staff_scope(request)
-    filterset = WorklistFilter(request.GET, scope=scope)
+    names = scope.names()
+    filterset = WorklistFilter(request.GET, scope=scope, names=names)
     sort = parse_sort(request.GET.get("sort"))
     query = _Query(request.GET, filter_names=list(filterset.filters), sort=sort)
     context: dict[str, Any] = {
@@ -113,7 +116,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         chosen_states = set(filterset.form.cleaned_data.get("state") or [])
         context |= {
             "page": page,
-            "rows": _table_rows(worklist_rows(page.object_list)),
+            "rows": _table_rows(worklist_rows(page.object_list, names=names)),
             "page_links": _page_links(page, query),
             "summary": [(count, query.with_state(count.state), count.state in chosen_states) for count in counts],
         }
@@ -121,6 +124,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
         context |= {"page": None, "rows": [], "page_links": None, "summary": []}
     context["columns"] = _headers(query, sort)
     context["problems"] = _problems(filterset)
+    if context["rows"]:
+        # Drawn by Jinja2: the Django template's lookups per cell were most of the page's time.
+        context["table"] = Part("workflow/staff/worklist_table.html").draw(
+            {"columns": context["columns"], "rows": context["rows"]}
+        )
     return render(request, "workflow/staff/worklist.html", context)
 
 
@@ -139,7 +147,7 @@ def worklist_export(request: HttpRequest, fmt: str) -> HttpResponse:
         fmt=fmt,
         filename=f"saker-{clock.today().isoformat()}",
         headers=[str(column.label) for column in COLUMNS],
-        rows=_export_rows(iter_worklist_rows(cases)),
+        rows=_export_rows(iter_worklist_rows(cases, names=scope.names())),
         sheet_title=_("Cases"),
     )
 

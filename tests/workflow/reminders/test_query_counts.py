@@ -113,3 +113,31 @@ def test_a_sweep_costs_as_many_queries_for_200_cases_as_for_10(world, run) -> No
             continue
         sent = Notification.objects.filter(created_at__date=days[index]).count()
         assert queries <= fixed + PER_SENT * sent, (days[index], queries, fixed, sent)
+
+
+def test_the_taken_keys_are_read_in_one_query_however_many_reminders_are_due(world) -> None:
+    # 1 200 reminders due whose keys are all taken: nothing is sent, and PostgreSQL reads the
+    # taken keys in one query; SQLite (its limit on bound variables) in chunks of 500.
+    from workflow.services.reminders._common import SQLITE_KEY_CHUNK, Reminder, deliver
+
+    case = world.submitted_case()
+    today = clock.today()
+    reminders = [
+        Reminder(
+            kind=Notification.Kind.SCREENING_OVERDUE,
+            recipient=world.adviser_a,
+            due=today + dt.timedelta(n),
+            url="/",
+            case=case,
+        )
+        for n in range(1200)
+    ]
+    Notification.objects.bulk_create(
+        Notification(recipient=world.adviser_a, case=case, kind=r.kind, key=r.key, subject="s", body="b")
+        for r in reminders
+    )
+    with CaptureQueriesContext(connection) as captured:
+        assert deliver(reminders) == 0
+    expected = 1 if connection.vendor == "postgresql" else -(-len(reminders) // SQLITE_KEY_CHUNK)
+    assert len(captured.captured_queries) == expected
+    assert Notification.objects.count() == 1200

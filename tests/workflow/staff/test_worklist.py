@@ -493,3 +493,32 @@ def test_the_page_and_the_export_run_as_many_queries_for_200_cases_as_for_10(
     assert small == large
     with django_assert_max_num_queries(12):
         client.get(worklist_url())
+
+
+def test_the_page_reads_the_persons_roles_once_for_the_menu_and_the_scope(client: Client, world: World) -> None:
+    bulk_cases(world, 3)
+    client.force_login(world.adviser_a)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(worklist_url()).content.decode()
+    role_reads = [query["sql"] for query in queries if 'FROM "programme_staffrole"' in query["sql"]]
+    assert len(role_reads) == 1, role_reads
+    assert len(references_on(html)) == 3
+    assert 'href="/saksbehandling/"' in html  # the menu, drawn from the same read
+
+
+def test_the_rows_name_municipality_and_focus_area_and_typed_html_is_escaped(client: Client, world: World) -> None:
+    # The table is drawn by the Jinja2 engine: its autoescaping is what keeps it safe, in both
+    # languages; the names of municipality and focus area come from the scope, not the row query.
+    company = world.company_a
+    Company.objects.filter(pk=company.pk).update(name='<script>alert("firma")</script>')
+    bulk_cases(world, 1, title="<b>Tittel</b>")
+    for language in ("nb", "en"):
+        client.force_login(world.adviser_a)
+        client.cookies["django_language"] = language
+        html = client.get(worklist_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert '<script>alert("firma")</script>' not in html and "&lt;script&gt;alert(" in html
+        assert "<b>Tittel</b>" not in html and "&lt;b&gt;Tittel&lt;/b&gt; B0" in html
+        row = html[html.index('<th scope="row">') : html.index("</tr>", html.index('<th scope="row">'))]
+        assert f"<td>{world.municipality_a.name}</td>" in row
+        assert f"<td>{world.focus_area.name}</td>" in row
+    assert "Not taken yet" in html  # the English page is English

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connection
+
 from applications.models import CompanyMember
 from programme.models import StaffRole, User
 from workflow.models import Case, ConflictDeclaration, Notification
@@ -24,8 +26,10 @@ from workflow.services.notifications import notification_send
 # sent on a later run up to this many days late, but never once the next step of the same
 # rule is due.  A week covers an outage without digging up old history.
 CATCH_UP_DAYS = 7
-# Checking taken keys in chunks keeps each query under SQLite's limit of bound variables.
-KEY_CHUNK = 500
+# SQLite binds each value of an ``IN`` list as a variable and refuses more than a few hundred
+# on older builds, so there the taken keys are checked in chunks.  PostgreSQL (psycopg binds
+# values client-side) takes the whole list in one query, whatever the number of reminders.
+SQLITE_KEY_CHUNK = 500
 
 
 def steps_due(step_days: Sequence[date], today: date, *, last_day: date | None = None) -> list[date]:
@@ -75,9 +79,10 @@ def deliver(reminders: Iterable[Reminder]) -> int:
     if not pending:
         return 0
     keys = list(pending)
+    chunk_size = SQLITE_KEY_CHUNK if connection.vendor == "sqlite" else len(keys)
     taken: set[str] = set()
-    for start in range(0, len(keys), KEY_CHUNK):
-        chunk = keys[start : start + KEY_CHUNK]
+    for start in range(0, len(keys), chunk_size):
+        chunk = keys[start : start + chunk_size]
         taken.update(Notification.objects.filter(key__in=chunk).values_list("key", flat=True))
     sent = 0
     for key, reminder in pending.items():

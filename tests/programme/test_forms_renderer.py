@@ -1,0 +1,59 @@
+"""Our form renderer writes a few of Django's widget templates out in one template each
+(programme/forms_renderer.py).  They must draw exactly the HTML of Django's own."""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.forms.renderers import Jinja2 as DjangoJinja2
+
+from programme.forms_renderer import FormRenderer
+
+CHOICES = [("a", "Alfa"), ("b", 'B & "b"'), ("c", "<c>")]
+GROUPED = [("Gruppe 1", [("1", "En"), ("2", "To")]), ("3", "Tre")]
+
+
+class Sample(forms.Form):
+    text = forms.CharField(widget=forms.TextInput(attrs={"class": "ds-input", "autocomplete": "off", "data-x": True}))
+    number = forms.IntegerField(required=False)
+    flag = forms.BooleanField(required=False)
+    select = forms.ChoiceField(choices=CHOICES, widget=forms.Select(attrs={"aria-invalid": "true"}))
+    grouped = forms.ChoiceField(choices=GROUPED)
+    many = forms.MultipleChoiceField(choices=CHOICES, widget=forms.SelectMultiple)
+    boxes = forms.MultipleChoiceField(choices=CHOICES, widget=forms.CheckboxSelectMultiple(attrs={"class": "np"}))
+    grouped_boxes = forms.MultipleChoiceField(choices=GROUPED, widget=forms.CheckboxSelectMultiple)
+    radios = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect)
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+DATA = {
+    "text": '<script>"x"</script>',
+    "number": "12",
+    "flag": "on",
+    "select": "b",
+    "grouped": "2",
+    "many": ["a", "c"],
+    "boxes": ["b"],
+    "grouped_boxes": ["1", "3"],
+    "radios": "c",
+    "hidden": "h&h",
+}
+
+
+@pytest.mark.parametrize("data", [None, DATA], ids=["empty", "filled"])
+@pytest.mark.parametrize("name", list(Sample.base_fields))
+def test_each_widget_draws_the_html_of_djangos_own_templates(name: str, data: dict | None) -> None:
+    ours = Sample(data, renderer=FormRenderer())[name]
+    django = Sample(data, renderer=DjangoJinja2())[name]
+    assert str(ours) == str(django)
+    # Subwidgets one by one (as the worklist draws its state boxes).
+    assert [str(box.tag()) for box in ours.subwidgets] == [str(box.tag()) for box in django.subwidgets]
+
+
+def test_our_templates_are_the_ones_used_and_escape_what_they_show() -> None:
+    renderer = FormRenderer()
+    template = renderer.get_template("django/forms/widgets/select.html")
+    assert "programme/jinja2" in template.template.filename
+    html = str(Sample(DATA, renderer=renderer)["select"])
+    assert "<c>" not in html and "&lt;c&gt;" in html
+    assert "B &amp; &#34;b&#34;" in html and '<option value="b" selected>' in html
