@@ -3,8 +3,10 @@
 ``bench/run.py`` captures every SQL statement a real page issues (already bound, as
 PostgreSQL received it), registers them here under the page's name, and times
 ``/floor/<name>/`` through the same test client and middleware with
-``override_settings(ROOT_URLCONF="bench.floor_urls")``.  What the page costs above this floor
-is the ORM, the Python around it and the template.
+``override_settings(ROOT_URLCONF="bench.floor_urls")``.  This urlconf holds the project's
+own routes too, so that the page, its floor and the admin changelist are timed in turn in
+one loop.  What the page costs above this floor is the ORM, the Python around it and the
+template.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import include, path
 
 STATEMENTS: dict[str, list[str]] = {}
 # ``.iterator()`` reads through a named server-side cursor; the floor runs the query inside.
@@ -34,4 +36,4 @@ def floor(request: HttpRequest, name: str) -> HttpResponse:
     return HttpResponse(f"{rows} rows", content_type="text/plain")
 
 
-urlpatterns = [path("floor/<str:name>/", floor)]
+urlpatterns = [path("floor/<str:name>/", floor), path("", include("programme.urls"))]

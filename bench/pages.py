@@ -14,10 +14,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
-
-from bench import floor_urls
 
 
 @dataclass
@@ -45,30 +43,43 @@ def client_for(user: Any) -> Client:
 
 def time_url(client: Client, url: str, *, n: int, warmup: int = 3) -> Timing:
     """Median of ``n`` requests after ``warmup``; the query count from one more request."""
+    return time_together([(client, url)], n=n, warmup=warmup)[0]
+
+
+def time_together(requests: list[tuple[Client, str]], *, n: int, warmup: int = 3) -> list[Timing]:
+    """The median of each of ``requests`` over ``n`` rounds, asked in turn within each round.
+
+    A page and what it is compared with (its floor, the admin changelist) are timed side by
+    side, so that whatever else the machine does in those seconds slows all of them alike:
+    on a shared virtual machine the ratios are then steady where separate runs spread ±20 %."""
     for _ in range(warmup):
-        _get(client, url)
-    samples = []
+        for client, url in requests:
+            _get(client, url)
+    samples: list[list[float]] = [[] for _ in requests]
     for _ in range(n):
-        started = time.perf_counter()
-        _get(client, url)
-        samples.append(time.perf_counter() - started)
-    with CaptureQueriesContext(connection) as captured:
-        _get(client, url)
-    statements = [query["sql"] for query in captured.captured_queries]
-    return Timing(statistics.median(samples) * 1000, len(statements), statements)
+        for index, (client, url) in enumerate(requests):
+            started = time.perf_counter()
+            _get(client, url)
+            samples[index].append(time.perf_counter() - started)
+    timings = []
+    for (client, url), times in zip(requests, samples, strict=True):
+        with CaptureQueriesContext(connection) as captured:
+            _get(client, url)
+        statements = [query["sql"] for query in captured.captured_queries]
+        timings.append(Timing(statistics.median(times) * 1000, len(statements), statements))
+    return timings
 
 
 def query_count(client: Client, url: str) -> int:
+    return len(statements_of(client, url))
+
+
+def statements_of(client: Client, url: str) -> list[str]:
+    """Every SQL statement one request of the page issues, as PostgreSQL received it."""
     _get(client, url)
     with CaptureQueriesContext(connection) as captured:
         _get(client, url)
-    return len(captured.captured_queries)
-
-
-def time_floor(client: Client, name: str, statements: list[str], *, n: int) -> float:
-    floor_urls.register(name, statements)
-    with override_settings(ROOT_URLCONF="bench.floor_urls"):
-        return time_url(client, f"/floor/{name}/", n=n).median_ms
+    return [query["sql"] for query in captured.captured_queries]
 
 
 def _get(client: Client, url: str) -> None:
