@@ -1,9 +1,16 @@
 """A person's staff roles with their programmes and (for advisers) municipalities, read in one
-query and kept on the request: the menu of every page and the worklist's scope both need them,
-and reading them twice cost a query on every staff page (bench/RESULTS.md)."""
+query and kept on the request: the menu of every page, the worklist's scope, the board pages
+and the permission predicates (``programme.permissions``) all need them, and reading them
+again for each cost up to seven queries on a case page (bench/RESULTS.md).
+
+Kept for one request only, so a role withdrawn is gone from the next request on.  Outside a
+request (Celery tasks, management commands, services called from tests) every predicate
+reads the database afresh."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +19,9 @@ from django.db.models import F
 from programme.models import Programme, StaffRole
 
 _ON_REQUEST = "_np_held_roles"
+# The request being answered in this thread (or task), for the permission predicates, which
+# are given the user only.  Set by ``RequestRolesMiddleware``.
+_current_request: ContextVar[Any] = ContextVar("np_current_request", default=None)
 
 
 @dataclass(frozen=True)
@@ -41,9 +51,39 @@ def read_held_roles(user: Any) -> list[HeldRole]:
 
 
 def held_roles(request: Any) -> list[HeldRole]:
-    """The roles of the request's person, read at most once per request."""
-    roles = getattr(request, _ON_REQUEST, None)
-    if roles is None:
-        roles = read_held_roles(getattr(request, "user", None))
-        setattr(request, _ON_REQUEST, roles)
-    return roles
+    """The roles of the request's person, read at most once per request (and again if the
+    person changes during it, as at login)."""
+    user = getattr(request, "user", None)
+    key = getattr(user, "pk", None)
+    cached = getattr(request, _ON_REQUEST, None)
+    if cached is None or cached[0] != key:
+        cached = (key, read_held_roles(user))
+        setattr(request, _ON_REQUEST, cached)
+    return cached[1]
+
+
+def request_roles(user: Any) -> list[HeldRole] | None:
+    """The roles of ``user`` as this request has read them, if ``user`` is the person the
+    request is answered for; ``None`` otherwise (then read them from the database)."""
+    request = _current_request.get()
+    if request is None:
+        return None
+    person = getattr(request, "user", None)
+    if person is None or user is None or getattr(person, "pk", None) != getattr(user, "pk", None):
+        return None
+    return held_roles(request)
+
+
+class RequestRolesMiddleware:
+    """Makes the request known to ``request_roles`` while it is answered (after the
+    authentication middleware, which gives the request its person)."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)

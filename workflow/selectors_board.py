@@ -8,6 +8,7 @@ come from annotations and grouped aggregates, not from one query per case.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,7 @@ from django.db.models.functions import Coalesce
 
 from applications.models import CostLine, FinancingLine, SupportDeclaration
 from programme import clock
+from programme.held_roles import HeldRole, read_held_roles
 from programme.models import BudgetYear, Programme, StaffRole, User
 from programme.permissions import roles_in
 from workflow.models import (
@@ -40,12 +42,15 @@ _money = DecimalField(max_digits=16, decimal_places=2)
 # --- who sees the board's pages --------------------------------------------------------------
 
 
-def board_programme(*, user: Any, code: str) -> Programme | None:
-    """The programme whose meetings this person may open: its board members and administrators."""
-    programme = Programme.objects.filter(code=code).first()
-    if programme is None or not roles_in(user, programme.pk) & {StaffRole.Kind.ADMIN, StaffRole.Kind.BOARD}:
-        return None
-    return programme
+def board_programme(*, user: Any, code: str, roles: Iterable[HeldRole] | None = None) -> Programme | None:
+    """The programme whose meetings this person may open: its board members and administrators.
+
+    ``roles``: the person's roles as the request has read them (``programme.held_roles``);
+    read here when not given."""
+    for role in read_held_roles(user) if roles is None else roles:
+        if role.programme.code == code and role.kind in (StaffRole.Kind.ADMIN, StaffRole.Kind.BOARD):
+            return role.programme
+    return None
 
 
 def board_meeting(*, programme: Programme, pk: int) -> BoardMeeting | None:
@@ -220,7 +225,9 @@ def _de_minimis_by_case(programme: Programme, items: list[AgendaItem]) -> dict[i
         .annotate(total=Sum("amount"))
         .values_list("application_id", "total")
     )
-    granted: dict[tuple[str, int], Decimal] = {}
+    # Per organisation number: the sum over all its cases, and each case's own part.
+    granted_by_org: dict[str, Decimal] = {}
+    granted_by_case: dict[int, Decimal] = {}
     rows = (
         LedgerEntry.objects.filter(
             case__application__company__org_number__in=org_numbers,
@@ -233,16 +240,14 @@ def _de_minimis_by_case(programme: Programme, items: list[AgendaItem]) -> dict[i
         .annotate(total=Sum("amount"))
     )
     for row in rows:
-        key = (row["case__application__company__org_number"], row["case_id"])
-        sign = 1 if row["kind"] == LedgerEntry.Kind.COMMIT else -1
-        granted[key] = granted.get(key, ZERO) + sign * row["total"]
+        org_number, case_id = row["case__application__company__org_number"], row["case_id"]
+        amount = row["total"] if row["kind"] == LedgerEntry.Kind.COMMIT else -row["total"]
+        granted_by_org[org_number] = granted_by_org.get(org_number, ZERO) + amount
+        granted_by_case[case_id] = granted_by_case.get(case_id, ZERO) + amount
     result = {}
     for item in items:
         org_number = item.case.application.company.org_number
-        granted_nok = sum(
-            (amount for (org, case_id), amount in granted.items() if org == org_number and case_id != item.case_id),
-            ZERO,
-        )
+        granted_nok = granted_by_org.get(org_number, ZERO) - granted_by_case.get(item.case_id, ZERO)
         declared_nok = declared.get(item.case.application_id) or ZERO
         result[item.case_id] = DeMinimis(
             declared_eur=(declared_nok / rate).quantize(Decimal("0.01")),
@@ -252,12 +257,13 @@ def _de_minimis_by_case(programme: Programme, items: list[AgendaItem]) -> dict[i
     return result
 
 
-def meeting_agenda(*, meeting: BoardMeeting, user: Any = None) -> Agenda:
+def meeting_agenda(*, meeting: BoardMeeting, user: Any = None, roles: Iterable[HeldRole] | None = None) -> Agenda:
     """The agenda in order, with the running budget: it starts from what is available in the
     meeting's budget year now (decisions already made are in that figure), and each case still
     to be decided with a recommendation to approve takes its recommended amount off it.
 
     ``user`` only decides which decision forms the page offers; the services decide anew.
+    ``roles``: the user's roles as the request has read them (``programme.held_roles``).
     """
     programme = meeting.programme
     items = _agenda_items(meeting)
@@ -271,9 +277,12 @@ def meeting_agenda(*, meeting: BoardMeeting, user: Any = None) -> Agenda:
         decisions[decision.case_id] = decision  # the latest decision on the case at this meeting
     members = list(meeting.members.order_by("first_name", "last_name", "email"))
     member_ids = {member.pk for member in members}
-    roles = roles_in(user, programme.pk)
-    is_board = StaffRole.Kind.BOARD in roles
-    is_admin = StaffRole.Kind.ADMIN in roles
+    if roles is None:
+        kinds = roles_in(user, programme.pk)
+    else:
+        kinds = {role.kind for role in roles if role.programme.pk == programme.pk}
+    is_board = StaffRole.Kind.BOARD in kinds
+    is_admin = StaffRole.Kind.ADMIN in kinds
     user_id = getattr(user, "pk", None)
     de_minimis = _de_minimis_by_case(programme, items)
     # Read by hand rather than with prefetch_related, which builds a queryset per case.

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programme.errors import RuleViolation
+from programme.held_roles import held_roles
 from programme.jinja2 import Part
 from programme.models import Programme
 from workflow import selectors_board, services
@@ -38,7 +39,7 @@ from workflow.views.files import _serve
 
 
 def board_programme_or_404(request: HttpRequest, code: str) -> Programme:
-    programme = selectors_board.board_programme(user=request.user, code=code)
+    programme = selectors_board.board_programme(user=request.user, code=code, roles=held_roles(request))
     if programme is None:
         raise Http404
     return programme
@@ -202,7 +203,7 @@ def render_agenda(
     status: int = 200,
 ) -> HttpResponse:
     """The agenda page; ``bound`` is a refused or invalid form, shown where it was posted."""
-    agenda = selectors_board.meeting_agenda(meeting=meeting, user=request.user)
+    agenda = selectors_board.meeting_agenda(meeting=meeting, user=request.user, roles=held_roles(request))
     urls = _AgendaUrls(meeting)
     error_form: Any = None
     refusal: list[str] = []
