@@ -235,11 +235,13 @@ def render_agenda(
         case = next(row.case for row in agenda.rows if row.case.pk == bound_case_id)
         problems = [{"message": message, "url": f"#case-{case.reference}"} for message in refusal]
     _draw_cases(request, agenda, entries)
+    agenda_table = Part("workflow/board/agenda_table.html").draw({"entries": entries})
     context = {
         "meeting": meeting,
         "programme": meeting.programme,
         "agenda": agenda,
         "entries": entries,
+        "agenda_table": agenda_table,
         "error_form": error_form,
         "problems": problems,
         "add_form": add_form,
