@@ -29,6 +29,8 @@ class FormRenderer(Jinja2):
                 "APP_DIRS": True,
                 "DIRS": [OWN_TEMPLATES, DJANGO_TEMPLATES],
                 "NAME": "djangoforms",
-                "OPTIONS": {},
+                # Our environment: Django's translations (``_``) for the field templates of
+                # programme/jinja2/forms/, autoescaping on as in Django's.
+                "OPTIONS": {"environment": "programme.jinja2.environment"},
             }
         )

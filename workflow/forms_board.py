@@ -13,7 +13,17 @@ from workflow.forms import AmountField, CaseActionForm, FirstRadioSelect, more_t
 from workflow.models import LegalBasis, MeetingDocument
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class CheckboxGroupField(forms.ModelMultipleChoiceField):
+    """Check boxes in a fieldset (programme/jinja2/forms/checkbox_group.html), drawn with
+    ``{{ form.field.as_field_group }}``; ``empty_text`` is shown when there is nothing to choose."""
+
+    template_name = "forms/checkbox_group.html"
+    empty_text = _("There is nothing to choose.")
+
+
+class MemberChoiceField(CheckboxGroupField):
+    empty_text = _("The programme has no board members.")
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj)
 
@@ -55,8 +65,9 @@ class MembersForm(DesignsystemetForm):
         self.fields["members"].widget.attrs = {}
 
 
-class CaseChoiceField(forms.ModelMultipleChoiceField):
+class CaseChoiceField(CheckboxGroupField):
     iterator = ReadOnceChoiceIterator
+    empty_text = _("No recommended cases are waiting for a meeting.")
 
     def label_from_instance(self, obj: Any) -> str:
         application = obj.application

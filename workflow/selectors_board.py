@@ -193,9 +193,9 @@ def _line_sum(model: type, **filters: Any) -> Subquery:
 def _agenda_items(meeting: BoardMeeting) -> list[AgendaItem]:
     # As Case.current_agenda_item: the case's last placement is where it is decided.
     latest_meeting = AgendaItem.objects.filter(case=OuterRef("case")).order_by("-pk").values("meeting_id")[:1]
-    return list(
+    items = list(
         AgendaItem.objects.filter(meeting=meeting)
-        .select_related("case__programme", "case__application__company", "case__application__focus_area")
+        .select_related("case__application__company", "case__application__focus_area")
         .annotate(
             total_cost=_line_sum(CostLine),
             applied_amount=_line_sum(FinancingLine, source=FinancingLine.Source.THIS_PROGRAMME),
@@ -203,6 +203,12 @@ def _agenda_items(meeting: BoardMeeting) -> list[AgendaItem]:
         )
         .order_by("position", "pk")
     )
+    # Every case on the agenda is the meeting's programme's: one object for all, not one
+    # read and built per case.
+    for item in items:
+        item.meeting = meeting
+        item.case.programme = meeting.programme
+    return items
 
 
 def _de_minimis_by_case(programme: Programme, items: list[AgendaItem]) -> dict[int, DeMinimis]:

@@ -57,3 +57,35 @@ def test_our_templates_are_the_ones_used_and_escape_what_they_show() -> None:
     html = str(Sample(DATA, renderer=renderer)["select"])
     assert "<c>" not in html and "&lt;c&gt;" in html
     assert "B &amp; &#34;b&#34;" in html and '<option value="b" selected>' in html
+
+
+# --- the Jinja2 parts' own filters (programme/jinja2.py) equal Django's ------------------------
+
+NUMBERS = ["0", "50", "33.333", "12345.678", "-1234.5", "-0.004", "0.005", "2.675", "999999.995", "-999.999", "7"]
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("arg", ["-2", "2", "2g", "0g", "-2g", "0", "-1", -1])
+def test_the_parts_floatformat_equals_djangos(language: str, arg: object) -> None:
+    from decimal import Decimal
+
+    from django.template import defaultfilters
+    from django.utils import translation
+
+    from programme.jinja2 import floatformat
+
+    with translation.override(language):
+        for text in NUMBERS:
+            for value in (Decimal(text), float(text)):
+                assert floatformat(value, arg) == defaultfilters.floatformat(value, arg), (value, arg)
+        assert floatformat("abc", arg) == defaultfilters.floatformat("abc", arg)
+        assert floatformat(Decimal("NaN"), arg) == defaultfilters.floatformat(Decimal("NaN"), arg)
+
+
+@pytest.mark.parametrize("text", ["", "én linje", "to\nlinjer", "windows\r\nlinjer\rog mac", "<b>&'\"</b>\n<i>"])
+def test_the_parts_linebreaksbr_equals_djangos(text: str) -> None:
+    from django.template import defaultfilters
+
+    from programme.jinja2 import linebreaksbr
+
+    assert linebreaksbr(text) == defaultfilters.linebreaksbr(text, autoescape=True)
