@@ -190,12 +190,29 @@ def _line_sum(model: type, **filters: Any) -> Subquery:
     return Coalesce(Subquery(lines[:1], output_field=_money), Value(ZERO), output_field=_money)
 
 
+AGENDA_CASE_FIELDS = (
+    "position",
+    "meeting_id",
+    "case__reference",
+    "case__state",
+    "case__programme_id",
+    "case__application__title",
+    "case__application__summary",
+    "case__application__company__name",
+    "case__application__company__org_number",
+    "case__application__focus_area__name",
+)
+
+
 def _agenda_items(meeting: BoardMeeting) -> list[AgendaItem]:
     # As Case.current_agenda_item: the case's last placement is where it is decided.
     latest_meeting = AgendaItem.objects.filter(case=OuterRef("case")).order_by("-pk").values("meeting_id")[:1]
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("case__application__company", "case__application__focus_area")
+        # What the agenda, its pack and its minutes show of each case (a case's and an
+        # application's other columns, long texts among them, cost more to read than the rows).
+        .only(*AGENDA_CASE_FIELDS)
         .annotate(
             total_cost=_line_sum(CostLine),
             applied_amount=_line_sum(FinancingLine, source=FinancingLine.Source.THIS_PROGRAMME),

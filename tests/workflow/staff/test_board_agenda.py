@@ -374,3 +374,24 @@ def test_what_people_typed_is_shown_escaped_on_the_agenda_in_both_languages(tigh
         assert "Linje én<br>&lt;i&gt;linje to&lt;/i&gt;" in html
         assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Open the case" in html  # the English page is English
+
+
+def test_the_agenda_pack_and_minutes_read_as_many_queries_for_200_cases_as_for_10(world: World) -> None:
+    # The agenda reads only the columns it shows (AGENDA_CASE_FIELDS); a template reading
+    # another column would load it case by case.  The documents' templates are drawn here.
+    from django.template.loader import render_to_string
+
+    from workflow.services.meeting_documents import TEMPLATES, _context
+
+    def queries() -> list[int]:
+        counts = []
+        for kind, template in TEMPLATES.items():
+            with CaptureQueriesContext(connection) as captured:
+                render_to_string(template, _context(world.meeting, kind))
+            counts.append(len(captured.captured_queries))
+        return counts
+
+    put_on_agenda(world, 10, 1)
+    ten = queries()
+    put_on_agenda(world, 190, 11)
+    assert queries() == ten
