@@ -10,8 +10,9 @@ commit row, every payment its disburse row, every declined/lapsed/cancelled offe
 of what was not paid, and the final payment only after a final report.
 
 Fixed points the benchmark relies on (``bench/run.py`` finds them by these names):
-- programme ``B001`` has a board meeting with at least 30 cases on its agenda (the next one);
-- case ``B001-EVENTS`` has at least 50 timeline events;
+- programme ``B001``'s next board meeting has exactly 30 cases on its agenda (the issue's
+  agenda of 30 cases; B001's other cases waiting for a meeting go to the one after);
+- case ``B001-EVENTS`` has exactly 50 timeline events (its own and staff notes);
 - ``bench-superuser@example.no`` is a superuser; every bench user's password is ``bench``.
 """
 
@@ -35,7 +36,7 @@ PASSWORD = "bench"  # noqa: S105  (bench users on a throw-away database)
 MUNICIPALITIES_PER_PROGRAMME = 5
 CASES_PER_COMPANY = 5
 AGENDA_CASES = 30
-EVENT_CASE_NOTES = 50
+EVENT_CASE_EVENTS = 50  # the issue's case page with 50 events
 
 # How the cases spread over the states (weights), and how recent a case in each state must be
 # (days from its last event to today) for the data to agree with the deadlines: an offer not
@@ -391,8 +392,9 @@ class Generator:
         plans = []
         for p_index, programme in enumerate(self.programmes):
             for index in range(self.cases_per_programme):
-                if p_index == 0 and index < min(AGENDA_CASES, self.cases_per_programme // 2):
-                    state = "on_agenda"  # the big agenda of the benchmark
+                big_agenda = p_index == 0 and index < min(AGENDA_CASES, self.cases_per_programme // 2)
+                if big_agenda:
+                    state = "on_agenda"  # the agenda of the benchmark
                 else:
                     state = self.rng.choices(states, weights)[0]
                 company, applicant = self.rng.choice(self.companies_of[programme.pk])
@@ -408,7 +410,11 @@ class Generator:
                     amount=Decimal(self.rng.randrange(100_000, 600_000, 5_000)),
                 )
                 if state == "on_agenda":
-                    plan.meeting_date = _next_meeting(self.today)
+                    next_meeting = _next_meeting(self.today)
+                    # The benchmark's agenda holds exactly its own cases; B001's others wait
+                    # for the meeting after.
+                    later = p_index == 0 and not big_agenda
+                    plan.meeting_date = _next_meeting(next_meeting) if later else next_meeting
                 elif decision_at is not None:
                     plan.meeting_date = decision_at.date()
                 plans.append(plan)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bench.generate import EVENT_CASE_NOTES, OFFER_STATES, PATHS, Generator, Plan
+from bench.generate import EVENT_CASE_EVENTS, OFFER_STATES, PATHS, Generator, Plan
 
 
 def case_details(gen: Generator, plans: list[Plan], cases: list[Any]) -> None:
@@ -256,7 +256,8 @@ def case_details(gen: Generator, plans: list[Plan], cases: list[Any]) -> None:
 
 
 def add_event_case(plans: list[Plan], cases: list[Any], events: list[Any]) -> None:
-    """One case of programme B001 with a long history: rename it and add 50 staff notes."""
+    """One case of programme B001 with a long history: rename it and add staff notes up to
+    ``EVENT_CASE_EVENTS`` timeline events."""
     from workflow.models import Case, TimelineEvent
 
     candidates = [(plan, case) for plan, case in zip(plans, cases, strict=True) if plan.programme.code == "B001"]
@@ -265,9 +266,10 @@ def add_event_case(plans: list[Plan], cases: list[Any], events: list[Any]) -> No
         next(((p, c) for p, c in candidates if p.state != "on_agenda"), candidates[-1]),
     )
     Case.objects.filter(pk=case.pk).update(reference="B001-EVENTS")
+    notes = EVENT_CASE_EVENTS - sum(1 for event in events if event.case is case)
     start = plan.times[0]
-    span = (plan.times[-1] - start) / (EVENT_CASE_NOTES + 1)
-    for index in range(EVENT_CASE_NOTES):
+    span = (plan.times[-1] - start) / (notes + 1)
+    for index in range(notes):
         events.append(
             TimelineEvent(
                 case=case,

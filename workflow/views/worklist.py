@@ -124,6 +124,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
         context |= {"page": None, "rows": [], "page_links": None, "summary": []}
     context["columns"] = _headers(query, sort)
     context["problems"] = _problems(filterset)
+    context["filters"] = Part("workflow/staff/worklist_filters.html").draw(
+        {"form": filterset.form, "sort": sort, "default_sort": DEFAULT_SORT, "list_url": reverse("worklist:list")}
+    )
     if context["rows"]:
         # Drawn by Jinja2: the Django template's lookups per cell were most of the page's time.
         context["table"] = Part("workflow/staff/worklist_table.html").draw(
