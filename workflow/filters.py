@@ -59,12 +59,14 @@ class WorklistFilter(django_filters.FilterSet):
         help_text=_("Reference, company, organisation number or project title."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
+    # Choices given as callables: Django copies a field's list of choices, lazy texts and all,
+    # for every form (the page's filter form is made on every request); a callable it does not.
     phase = django_filters.ChoiceFilter(
-        label=_("Phase"), choices=PHASE_CHOICES, method="filter_phase", empty_label=_("All phases")
+        label=_("Phase"), choices=lambda: PHASE_CHOICES, method="filter_phase", empty_label=_("All phases")
     )
     # No join multiplies a case, so no DISTINCT (it would compare every column of every row).
     state = django_filters.MultipleChoiceFilter(
-        label=_("State"), choices=State.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+        label=_("State"), choices=lambda: State.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     programme = ScopeChoiceFilter(label=_("Programme"), queryset=None, empty_label=_("All programmes"))
     municipality = ScopeChoiceFilter(label=_("Municipality"), queryset=None, empty_label=_("All municipalities"))
