@@ -89,3 +89,30 @@ def test_the_parts_linebreaksbr_equals_djangos(text: str) -> None:
     from programme.jinja2 import linebreaksbr
 
     assert linebreaksbr(text) == defaultfilters.linebreaksbr(text, autoescape=True)
+
+
+class Boxes(forms.Form):
+    things = forms.MultipleChoiceField(
+        label="Ting", choices=CHOICES, widget=forms.CheckboxSelectMultiple, help_text="Velg noen."
+    )
+    things.template_name = "forms/checkbox_group.html"
+
+
+@pytest.mark.parametrize("data", [None, {"things": ["b", "c"]}, {"things": ["zzz"]}], ids=["empty", "chosen", "wrong"])
+def test_the_checkbox_group_has_djangos_ids_values_and_checked_boxes(data: dict | None) -> None:
+    import re
+
+    form = Boxes(data, renderer=FormRenderer(), initial={"things": ["a"]})
+    field = form["things"]
+    html = str(field.as_field_group())
+    box = r'<input class="ds-input" type="checkbox" name="(\w+)" value="([^"]*)" id="(\w+)"( checked)?'
+    drawn = re.findall(box, html)
+    expected = [
+        (box.data["name"], str(box.data["value"]), box.id_for_label, " checked" if box.data["selected"] else "")
+        for box in field.subwidgets
+    ]
+    assert drawn == expected
+    assert 'id="id_things_help"' in html and "<legend" in html
+    if data == {"things": ["zzz"]}:
+        assert form.errors and html.count('aria-invalid="true"') == 3 and 'id="id_things_error"' in html
+    assert "&lt;c&gt;" in html and "<c>" not in html
