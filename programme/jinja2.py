@@ -17,6 +17,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.template import defaultfilters, engines
 from django.template.backends.utils import csrf_input
+from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -38,9 +39,17 @@ def environment(**options: Any) -> Environment:
             "floatformat": floatformat,
             "linebreaksbr": linebreaksbr,
             "urlencode": defaultfilters.urlencode,
+            "display": display,
         }
     )
+    env.globals["url"] = url
     return env
+
+
+def url(name: str, **kwargs: Any) -> str:
+    """``{{ url("worklist:list") }}``, ``{{ url("board:meetings", code=code) }}``: Django's
+    ``reverse`` with keyword arguments, as ``{% url %}`` in a Django template."""
+    return reverse(name, kwargs=kwargs or None)
 
 
 class Part:
@@ -101,6 +110,23 @@ def floatformat(value: Any, arg: Any = -1) -> str:
     decimal_separator, thousand_separator = _SEPARATORS[language]
     text = text.replace(",", "\0").replace(".", decimal_separator).replace("\0", thousand_separator)
     return f"-{text}" if rounded.is_signed() and rounded != 0 else text
+
+
+_LABELS: dict[tuple[type, str, str | None], dict[Any, str]] = {}
+
+
+def display(instance: Any, field_name: str) -> Any:
+    """``instance.get_<field>_display()``: the label of the field's value, from a table made
+    once per model, field and language.  Django's own method rebuilds the table (making each
+    lazy label hashable) on every call, which the agenda does a few times per case.  A value
+    without a label is returned as it is, as Django's does.  Tested equal to Django's."""
+    key = (type(instance), field_name, get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        field = instance._meta.get_field(field_name)
+        labels = _LABELS[key] = {value: str(label) for value, label in field.flatchoices}
+    value = getattr(instance, field_name)
+    return labels.get(value, value)
 
 
 def linebreaksbr(value: Any) -> SafeString:

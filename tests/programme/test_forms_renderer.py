@@ -116,3 +116,30 @@ def test_the_checkbox_group_has_djangos_ids_values_and_checked_boxes(data: dict 
     if data == {"things": ["zzz"]}:
         assert form.errors and html.count('aria-invalid="true"') == 3 and 'id="id_things_error"' in html
     assert "&lt;c&gt;" in html and "<c>" not in html
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_parts_display_equals_djangos_get_display(language: str) -> None:
+    """``|display("field")`` gives what ``get_<field>_display()`` gives, in each language, for
+    every choice and for values without a label (kept as they are)."""
+    from django.utils import translation
+
+    from programme.jinja2 import display
+    from workflow.models import Case, Decision, TimelineEvent
+
+    samples = [
+        *(Case(state=value) for value, _label in Case._meta.get_field("state").flatchoices),
+        *(TimelineEvent(kind=value, from_state="", to_state=value) for value in TimelineEvent.Kind.values),
+        *(Decision(outcome=value) for value in Decision.Outcome.values),
+        TimelineEvent(kind="no-such-kind", from_state=None, to_state="no-such-state"),
+    ]
+    with translation.override(language):
+        for sample in samples:
+            for name in ("state", "kind", "from_state", "to_state", "outcome"):
+                if hasattr(sample, f"get_{name}_display"):
+                    assert display(sample, name) == getattr(sample, f"get_{name}_display")(), (sample, name)
+    with translation.override("nb"):
+        nb = display(Case(state=Case._meta.get_field("state").flatchoices[0][0]), "state")
+    with translation.override("en"):
+        en = display(Case(state=Case._meta.get_field("state").flatchoices[0][0]), "state")
+    assert nb != en  # one table per language, not the first language's for both

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -522,3 +523,31 @@ def test_the_rows_name_municipality_and_focus_area_and_typed_html_is_escaped(cli
         assert f"<td>{world.municipality_a.name}</td>" in row
         assert f"<td>{world.focus_area.name}</td>" in row
     assert "Not taken yet" in html  # the English page is English
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"state": ["submitted", "screening"]}, {"state": ["submitted", "no-such-state"]}],
+    ids=["none chosen", "two chosen", "wrong value"],
+)
+def test_the_state_boxes_are_drawn_as_djangos_subwidgets_draw_them(
+    client: Client, world: World, params: dict[str, Any]
+) -> None:
+    """The page writes the state boxes out from the field's choices (no widget template per
+    box); each box is still exactly what Django's own subwidget draws: attributes, their
+    order, the ids the labels and the error summary point at, the checked state."""
+    from workflow.filters import WorklistFilter
+    from workflow.selectors_worklist import staff_scope
+
+    html = page_as(client, world.adviser_a, **params)
+    drawn = re.findall(r'<input type="checkbox" name="state"[^>]*>', html)
+    data = QueryDict(urlencode(params, doseq=True))
+    form = WorklistFilter(data, scope=staff_scope(user=world.adviser_a)).form
+    form.is_valid()
+    expected = [str(box.tag()) for box in form["state"]]
+    assert drawn == expected
+    assert len(drawn) == len(State.choices)
+    if "no-such-state" in params.get("state", []):
+        assert all('aria-invalid="true"' in box for box in drawn)
+    else:
+        assert sum(" checked" in box for box in drawn) == len(params.get("state", []))
