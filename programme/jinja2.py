@@ -10,14 +10,17 @@ autoescaping is on (Django's Jinja2 backend sets it).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template import defaultfilters, engines
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -35,7 +38,7 @@ def environment(**options: Any) -> Environment:
     env.filters.update(
         {
             "nok": nok_text,
-            "date": defaultfilters.date,
+            "date": date_filter,
             "floatformat": floatformat,
             "linebreaksbr": linebreaksbr,
             "urlencode": defaultfilters.urlencode,
@@ -110,6 +113,30 @@ def floatformat(value: Any, arg: Any = -1) -> str:
     decimal_separator, thousand_separator = _SEPARATORS[language]
     text = text.replace(",", "\0").replace(".", decimal_separator).replace("\0", thousand_separator)
     return f"-{text}" if rounded.is_signed() and rounded != 0 else text
+
+
+# Formats the parts use, written for strftime (Django's letters: d, m, Y, H, i).
+_STRFTIME = {"d.m.Y": "%d.%m.%Y", "d.m.Y H:i": "%d.%m.%Y %H:%M"}
+
+
+def date_filter(value: Any, arg: str | None = None) -> str:
+    """Django's ``|date`` as a Django template applies it: an aware date and time is shown in
+    the current time zone (Oslo), which Django templates convert to before any filter and
+    Jinja2 does not.  The formats the parts use are written with ``strftime`` (Django's
+    formatter costs several times more); anything else goes to Django's own.  Tested equal to
+    the Django template's output."""
+    if isinstance(value, datetime.datetime) and settings.USE_TZ and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    pattern = _STRFTIME.get(arg or "")
+    timed = isinstance(value, datetime.datetime)
+    if (
+        pattern is not None
+        and isinstance(value, datetime.date)
+        and value.year >= 1000
+        and (timed or "%H" not in pattern)
+    ):
+        return value.strftime(pattern)
+    return defaultfilters.date(value, arg)
 
 
 _LABELS: dict[tuple[type, str, str | None], dict[Any, str]] = {}

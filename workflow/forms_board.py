@@ -17,8 +17,13 @@ class CheckboxGroupField(forms.ModelMultipleChoiceField):
     """Check boxes in a fieldset (programme/jinja2/forms/checkbox_group.html), drawn with
     ``{{ form.field.as_field_group }}``; ``empty_text`` is shown when there is nothing to choose."""
 
-    template_name = "forms/checkbox_group.html"
     empty_text = _("There is nothing to choose.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Given to Field.__init__, which sets ``template_name`` on the instance (a class
+        # attribute would be overwritten with None there, and Django's field.html drawn).
+        kwargs.setdefault("template_name", "forms/checkbox_group.html")
+        super().__init__(*args, **kwargs)
 
 
 class MemberChoiceField(CheckboxGroupField):

@@ -54,7 +54,10 @@ def board_programme(*, user: Any, code: str, roles: Iterable[HeldRole] | None = 
 
 
 def board_meeting(*, programme: Programme, pk: int) -> BoardMeeting | None:
-    return BoardMeeting.objects.filter(programme=programme, pk=pk).select_related("programme").first()
+    meeting = BoardMeeting.objects.filter(programme=programme, pk=pk).first()
+    if meeting is not None:
+        meeting.programme = programme  # the object the caller holds: not read again
+    return meeting
 
 
 def board_members_of(*, programme: Programme) -> QuerySet[User]:
@@ -83,16 +86,19 @@ def agenda_candidates(*, meeting: BoardMeeting) -> QuerySet[Case]:
         Case.objects.filter(programme_id=meeting.programme_id, state__in=[State.RECOMMENDED, State.APPEALED])
         .exclude(agenda_items__meeting=meeting)
         .select_related("application__company")
+        # What a choice shows ("reference: company – title"); the state for django-fsm.
+        .only("reference", "state", "application__title", "application__company__name")
         .order_by("submitted_at", "pk")
     )
 
 
 def meeting_documents(*, meeting: BoardMeeting) -> list[MeetingDocument]:
-    return list(
-        MeetingDocument.objects.filter(meeting=meeting)
-        .select_related("created_by", "meeting__programme")
-        .order_by("kind", "-version")
+    documents = list(
+        MeetingDocument.objects.filter(meeting=meeting).select_related("created_by").order_by("kind", "-version")
     )
+    for document in documents:
+        document.meeting = meeting  # the caller's meeting (and its programme): not joined again
+    return documents
 
 
 # --- the agenda ------------------------------------------------------------------------------

@@ -143,3 +143,39 @@ def test_the_parts_display_equals_djangos_get_display(language: str) -> None:
     with translation.override("en"):
         en = display(Case(state=Case._meta.get_field("state").flatchoices[0][0]), "state")
     assert nb != en  # one table per language, not the first language's for both
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+@pytest.mark.parametrize("arg", ["d.m.Y", "d.m.Y H:i", "c", "j. F Y", None])
+def test_the_parts_date_equals_the_django_templates_date(language: str, arg: str | None) -> None:
+    """``|date`` in a part shows what a Django template shows: aware times in Oslo time (a
+    Django template converts them before the filter, Jinja2 would not), naive dates as
+    they are, across midnight and both daylight-saving changes."""
+    import datetime as dt
+
+    from django.template import engines
+    from django.utils import translation
+
+    from programme.jinja2 import date_filter
+
+    utc = dt.UTC
+    values = [
+        dt.datetime(2026, 6, 1, 22, 30, tzinfo=utc),  # 00:30 the next day in Oslo (summer time)
+        dt.datetime(2026, 12, 31, 23, 5, tzinfo=utc),  # 00:05 on New Year's Day in Oslo
+        dt.datetime(2026, 3, 29, 0, 59, tzinfo=utc),  # just before the spring change
+        dt.datetime(2026, 3, 29, 1, 0, tzinfo=utc),  # just after it
+        dt.datetime(2026, 10, 25, 0, 30, tzinfo=utc),  # in the autumn's repeated hour
+        dt.date(2026, 2, 3),
+        None,
+        "",
+    ]
+    django_date = engines["django"].from_string("{{ value|date:arg }}" if arg else "{{ value|date }}")
+    with translation.override(language):
+        for value in values:
+            try:
+                expected = django_date.render({"value": value, "arg": arg})
+            except TypeError:  # a time format for a date: Django refuses, and so do the parts
+                with pytest.raises(TypeError):
+                    date_filter(value, arg)
+                continue
+            assert date_filter(value, arg) == expected, (value, arg)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from programme import clock
@@ -32,6 +32,7 @@ from workflow.filters import STATE_FILTERS, WorklistFilter
 from workflow.models import State
 from workflow.selectors_worklist import (
     DEFAULT_SORT,
+    ServiceLevel,
     StaffScope,
     WorklistRow,
     counts_by_state,
@@ -100,13 +101,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     filterset = WorklistFilter(request.GET, scope=scope, names=names)
     sort = parse_sort(request.GET.get("sort"))
     query = _Query(request.GET, filter_names=list(filterset.filters), sort=sort)
-    context: dict[str, Any] = {
-        "filterset": filterset,
-        "form": filterset.form,
-        "query": query,
-        "sort": sort,
-        "default_sort": DEFAULT_SORT,
-    }
+    results = None
     if filterset.is_valid():
         cases = sort_cases(worklist_cases(filterset.qs), sort)
         counts = counts_by_state(filterset.without_state_filters())
@@ -114,24 +109,30 @@ def worklist(request: HttpRequest) -> HttpResponse:
         total = sum(count.count for count in counts if allowed is None or count.state in allowed)
         page = _CountedPaginator(cases, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
         chosen_states = set(filterset.form.cleaned_data.get("state") or [])
-        context |= {
-            "page": page,
-            "rows": _table_rows(worklist_rows(page.object_list, names=names)),
-            "page_links": _page_links(page, query),
-            "summary": [(count, query.with_state(count.state), count.state in chosen_states) for count in counts],
-        }
-    else:
-        context |= {"page": None, "rows": [], "page_links": None, "summary": []}
-    context["columns"] = _headers(query, sort)
-    context["problems"] = _problems(filterset)
-    context["filters"] = Part("workflow/staff/worklist_filters.html").draw(
-        {"form": filterset.form, "sort": sort, "default_sort": DEFAULT_SORT, "list_url": reverse("worklist:list")}
-    )
-    if context["rows"]:
         # Drawn by Jinja2: the Django template's lookups per cell were most of the page's time.
-        context["table"] = Part("workflow/staff/worklist_table.html").draw(
-            {"columns": context["columns"], "rows": context["rows"]}
+        results = Part("workflow/staff/worklist_results.html").draw(
+            {
+                "page": page,
+                "paginator": page.paginator,
+                "matching": ngettext(
+                    "%(counter)s case matches the filter.", "%(counter)s cases match the filter.", total
+                )
+                % {"counter": total},
+                "query": query,
+                "columns": _headers(query, sort),
+                "rows": _table_rows(worklist_rows(page.object_list, names=names)),
+                "page_links": _page_links(page, query),
+                "summary": [(count, query.with_state(count.state), count.state in chosen_states) for count in counts],
+            }
         )
+    context = {
+        "filterset": filterset,
+        "problems": _problems(filterset),
+        "filters": Part("workflow/staff/worklist_filters.html").draw(
+            {"form": filterset.form, "sort": sort, "default_sort": DEFAULT_SORT, "list_url": reverse("worklist:list")}
+        ),
+        "results": results,
+    }
     return render(request, "workflow/staff/worklist.html", context)
 
 
@@ -155,28 +156,46 @@ def worklist_export(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
-def _table_rows(rows: list[WorklistRow]) -> list[dict[str, Any]]:
-    """Each row's cells as plain values, so that the template reads one key per cell: the
-    template engine's attribute lookups and filters were most of the page's time (bench/)."""
+class _TableRow(NamedTuple):
+    """One row's cells as plain values, read by the table template as attributes (cheap in
+    Jinja2, where a dictionary's keys are looked up only after a failed attribute lookup)."""
+
+    reference: str
+    url: str
+    company: str
+    title: str
+    municipality: str
+    focus_area: str
+    state: str
+    state_label: str
+    submitted_iso: str
+    submitted: str
+    age_days: int
+    amount: str
+    adviser: str
+    level: ServiceLevel | None
+
+
+def _table_rows(rows: list[WorklistRow]) -> list[_TableRow]:
     case_url = reverse("staff:case_detail", kwargs={"reference": "REFERENCE"}).replace("REFERENCE", "{}")
     state_labels = {state: str(label) for state, label in State.choices}
     return [
-        {
-            "reference": row.reference,
-            "url": case_url.format(quote(row.reference)),
-            "company": row.company_name,
-            "title": row.application_title,
-            "municipality": row.municipality_name,
-            "focus_area": row.focus_area_name,
-            "state": row.state,
-            "state_label": state_labels.get(row.state, row.state),
-            "submitted_iso": row.submitted_on.isoformat(),
-            "submitted": row.submitted_on.strftime("%d.%m.%Y"),
-            "age_days": row.age_days,
-            "amount": format_nok(row.applied_amount),
-            "adviser": row.adviser_name,
-            "level": row.service_level,
-        }
+        _TableRow(
+            reference=row.reference,
+            url=case_url.format(quote(row.reference)),
+            company=row.company_name,
+            title=row.application_title,
+            municipality=row.municipality_name,
+            focus_area=row.focus_area_name,
+            state=row.state,
+            state_label=state_labels.get(row.state, row.state),
+            submitted_iso=row.submitted_on.isoformat(),
+            submitted=row.submitted_on.strftime("%d.%m.%Y"),
+            age_days=row.age_days,
+            amount=format_nok(row.applied_amount),
+            adviser=row.adviser_name,
+            level=row.service_level,
+        )
         for row in rows
     ]
 

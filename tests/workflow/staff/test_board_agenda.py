@@ -73,6 +73,21 @@ def test_recommended_cases_are_offered_and_placed_on_the_agenda_in_the_order_cho
     assert agenda_order(page(client, world.board_member, world)) == [first.reference, second.reference]
 
 
+def test_the_cases_to_place_are_drawn_as_one_check_box_group(world: World, client) -> None:
+    """The candidates are drawn by the check-box group template (programme/jinja2/forms/
+    checkbox_group.html), not Django's field template: one labelled box per case with Django's
+    ids, and the field's own text when no case is waiting."""
+    html = page(client, world.board_member, world)
+    assert "Ingen innstilte saker venter på et møte." in html
+    case = recommended_case(world, Decimal("200000"))
+    html = page(client, world.board_member, world)
+    assert "Ingen innstilte saker venter på et møte." not in html
+    assert f'<input class="ds-input" type="checkbox" name="cases" value="{case.pk}" id="id_cases_0">' in html, (
+        "not drawn by forms/checkbox_group.html"
+    )
+    assert '<label class="ds-label" for="id_cases_0" data-weight="regular">' in html
+
+
 @pytest.mark.parametrize("value", ["\x00", "987654", "NaN", "-1", ""])
 def test_odd_or_unknown_cases_are_refused_without_a_change(world: World, client, value) -> None:
     client.force_login(world.admin)

@@ -302,6 +302,17 @@ def test_the_timeline_shows_every_event_with_internal_notes_marked(world, client
     assert str(world.adviser_a) in timeline
 
 
+def test_the_timeline_shows_each_event_at_its_oslo_time(world, client):
+    """Stored in UTC, shown in Oslo time: an event at 22:30 UTC on 1 June is 00:30 on 2 June."""
+    case = case_in(world, State.SCREENING)
+    event = case.events.order_by("pk").last()
+    TimelineEvent.objects.filter(pk=event.pk).update(created_at=dt.datetime(2026, 6, 1, 22, 30, tzinfo=dt.UTC))
+
+    timeline = page_as(client, world.adviser_a, case).split('id="timeline-heading"', 1)[1]
+
+    assert '<time datetime="2026-06-02T00:30:00+02:00">02.06.2026 00:30</time>' in timeline
+
+
 def test_the_applicant_never_sees_internal_notes(world, client):
     case = case_in(world, State.SCREENING)
     client.force_login(world.adviser_a)
