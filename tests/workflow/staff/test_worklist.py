@@ -551,3 +551,53 @@ def test_the_state_boxes_are_drawn_as_djangos_subwidgets_draw_them(
         assert all('aria-invalid="true"' in box for box in drawn)
     else:
         assert sum(" checked" in box for box in drawn) == len(params.get("state", []))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"phase": "final", "year": "2020"}, {"year": "1900", "programme": "999999", "phase": "x"}],
+    ids=["none chosen", "chosen", "wrong values"],
+)
+def test_the_selects_are_drawn_as_djangos_widgets_draw_them(
+    client: Client, world: World, params: dict[str, Any]
+) -> None:
+    """The page writes each select out from the field's choices; each is exactly what Django's
+    widget draws (through the project's form renderer): attributes and their order, the
+    options, which one is selected, and the error attributes of a wrong value."""
+    from workflow.filters import WorklistFilter
+    from workflow.selectors_worklist import staff_scope
+
+    bulk_cases(world, 1, submitted_at=dt.datetime(2020, 5, 5, 12, tzinfo=OSLO))
+    html = page_as(client, world.adviser_a, **params)
+    form = WorklistFilter(QueryDict(urlencode(params)), scope=staff_scope(user=world.adviser_a)).form
+    form.is_valid()
+    for name in ("phase", "programme", "municipality", "focus_area", "year"):
+        drawn = re.search(rf'<select name="{name}".*?</select>', html, re.DOTALL)
+        assert drawn is not None, name
+        assert drawn.group(0) == str(form[name]), name
+    if "phase" in params and params["phase"] == "x":
+        assert 'aria-invalid="true"' in re.search(r'<select name="phase".*?>', html).group(0)
+
+
+def test_the_links_encode_the_filters_as_django_would() -> None:
+    """The page's links (built from pairs) carry exactly what a QueryDict would encode: every
+    value of a repeated filter, odd characters escaped, the page and sort as asked."""
+    from workflow.views.worklist import _Query
+
+    data = QueryDict("q=Sm%C3%B8r+%26+br%C3%B8d%3F&state=submitted&state=screening&phase=&year=2020&x=1&page=3")
+    query = _Query(data, filter_names=["q", "phase", "state", "year"], sort="-amount")
+    expected = QueryDict(mutable=True)
+    expected.setlist("q", ["Smør & brød?"])
+    expected.setlist("state", ["submitted", "screening"])
+    expected.setlist("year", ["2020"])
+    expected["sort"] = "-amount"
+    assert query.current == f"?{expected.urlencode()}"
+    expected["page"] = "2"
+    assert query.with_page(2) == f"?{expected.urlencode()}"
+    del expected["page"]
+    expected.pop("state")
+    expected.pop("sort")
+    expected["state"] = "closed"
+    expected["sort"] = "-amount"
+    assert query.with_state("closed") == f"?{expected.urlencode()}"
+    assert _Query(QueryDict(""), filter_names=["q"], sort="-submitted").with_page(1) == "?"
