@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programme.forms import DesignsystemetForm, ReadOnceChoiceIterator
+from programme.forms import DesignsystemetForm
 from workflow.forms import AmountField, CaseActionForm, FirstRadioSelect, more_than_zero
 from workflow.models import LegalBasis, MeetingDocument
 
@@ -70,13 +70,19 @@ class MembersForm(DesignsystemetForm):
         self.fields["members"].widget.attrs = {}
 
 
-class CaseChoiceField(CheckboxGroupField):
-    iterator = ReadOnceChoiceIterator
-    empty_text = _("No recommended cases are waiting for a meeting.")
+class _CaseChoiceIterator(forms.models.ModelChoiceIterator):
+    """The cases to choose from as (pk, "reference: company – title"), read as plain values in
+    one query: the page only shows them (a valid choice is still decided by the queryset)."""
 
-    def label_from_instance(self, obj: Any) -> str:
-        application = obj.application
-        return f"{obj.reference}: {application.company.name} – {application}"
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        rows = self.queryset.values_list("pk", "reference", "application__company__name", "application__title")
+        for pk, reference, company, title in rows:
+            yield (pk, f"{reference}: {company} – {title or _('Untitled application')}")
+
+
+class CaseChoiceField(CheckboxGroupField):
+    iterator = _CaseChoiceIterator
+    empty_text = _("No recommended cases are waiting for a meeting.")
 
 
 class AgendaAddForm(DesignsystemetForm):

@@ -86,8 +86,6 @@ def agenda_candidates(*, meeting: BoardMeeting) -> QuerySet[Case]:
         Case.objects.filter(programme_id=meeting.programme_id, state__in=[State.RECOMMENDED, State.APPEALED])
         .exclude(agenda_items__meeting=meeting)
         .select_related("application__company")
-        # What a choice shows ("reference: company – title"); the state for django-fsm.
-        .only("reference", "state", "application__title", "application__company__name")
         .order_by("submitted_at", "pk")
     )
 
