@@ -235,16 +235,23 @@ def render_agenda(
         case = next(row.case for row in agenda.rows if row.case.pk == bound_case_id)
         problems = [{"message": message, "url": f"#case-{case.reference}"} for message in refusal]
     _draw_cases(request, agenda, entries)
-    agenda_table = Part("workflow/board/agenda_table.html").draw({"entries": entries})
+    # Drawn by Jinja2 (programme/jinja2.py), as the cases in it; the Django page around it has
+    # the heading, the error summary and the documents.
+    body = Part("workflow/board/agenda_body.html", request).draw(
+        {
+            "meeting": meeting,
+            "agenda": agenda,
+            "entries": entries,
+            "agenda_table": Part("workflow/board/agenda_table.html").draw({"entries": entries}),
+            "add_form": add_form,
+        }
+    )
     context = {
         "meeting": meeting,
         "programme": meeting.programme,
-        "agenda": agenda,
-        "entries": entries,
-        "agenda_table": agenda_table,
+        "body": body,
         "error_form": error_form,
         "problems": problems,
-        "add_form": add_form,
         **_documents_context(meeting),
     }
     return render(request, "workflow/board/agenda.html", context, status=status)
