@@ -19,13 +19,14 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.template import defaultfilters, engines
 from django.template.backends.utils import csrf_input
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 
 from programme.money import nok_text
 
@@ -45,7 +46,16 @@ def environment(**options: Any) -> Environment:
             "display": display,
         }
     )
-    env.globals["url"] = url
+    from programme import chrome  # imports Part from here
+
+    env.globals.update(
+        {
+            "url": url,
+            "static": static,
+            "page_header": pass_context(chrome.page_header),
+            "page_notices": pass_context(chrome.page_notices),
+        }
+    )
     return env
 
 

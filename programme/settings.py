@@ -108,7 +108,12 @@ TEMPLATES.append(
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "programme.jinja2.environment", "autoescape": True},
+        "OPTIONS": {
+            "environment": "programme.jinja2.environment",
+            "autoescape": True,
+            # For the pages drawn whole by Jinja2 (with a request): what the Django pages get.
+            "context_processors": TEMPLATES[0]["OPTIONS"]["context_processors"],
+        },
     }
 )
 

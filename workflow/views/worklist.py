@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_GET
 
 from programme import clock
 from programme.held_roles import held_roles
-from programme.jinja2 import Part
+from programme.jinja2 import remembered_gettext
 from programme.money import format_nok, nok
 from workflow.exports import FORMATS, Value, export_response
 from workflow.filters import STATE_FILTERS, WorklistFilter
@@ -101,7 +102,16 @@ def worklist(request: HttpRequest) -> HttpResponse:
     filterset = WorklistFilter(request.GET, scope=scope, names=names)
     sort = parse_sort(request.GET.get("sort"))
     query = _Query(request.GET, filter_names=list(filterset.filters), sort=sort)
-    results = None
+    problems = _problems(filterset)
+    context: dict[str, Any] = {
+        "_": remembered_gettext(),
+        "form": filterset.form,
+        "sort": sort,
+        "default_sort": DEFAULT_SORT,
+        "list_url": reverse("worklist:list"),
+        "error_summary": render_to_string("includes/error_summary.html", {"problems": problems}) if problems else "",
+        "results": None,
+    }
     if filterset.is_valid():
         cases = sort_cases(worklist_cases(filterset.qs), sort)
         counts = counts_by_state(filterset.without_state_filters())
@@ -109,31 +119,21 @@ def worklist(request: HttpRequest) -> HttpResponse:
         total = sum(count.count for count in counts if allowed is None or count.state in allowed)
         page = _CountedPaginator(cases, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
         chosen_states = set(filterset.form.cleaned_data.get("state") or [])
-        # Drawn by Jinja2: the Django template's lookups per cell were most of the page's time.
-        results = Part("workflow/staff/worklist_results.html").draw(
-            {
-                "page": page,
-                "paginator": page.paginator,
-                "matching": ngettext(
-                    "%(counter)s case matches the filter.", "%(counter)s cases match the filter.", total
-                )
-                % {"counter": total},
-                "query": query,
-                "columns": _headers(query, sort),
-                "rows": _table_rows(worklist_rows(page.object_list, names=names)),
-                "page_links": _page_links(page, query),
-                "summary": [(count, query.with_state(count.state), count.state in chosen_states) for count in counts],
-            }
-        )
-    context = {
-        "filterset": filterset,
-        "problems": _problems(filterset),
-        "filters": Part("workflow/staff/worklist_filters.html").draw(
-            {"form": filterset.form, "sort": sort, "default_sort": DEFAULT_SORT, "list_url": reverse("worklist:list")}
-        ),
-        "results": results,
-    }
-    return render(request, "workflow/staff/worklist.html", context)
+        context |= {
+            "results": True,
+            "page": page,
+            "paginator": page.paginator,
+            "matching": ngettext("%(counter)s case matches the filter.", "%(counter)s cases match the filter.", total)
+            % {"counter": total},
+            "query": query,
+            "columns": _headers(query, sort),
+            "rows": _table_rows(worklist_rows(page.object_list, names=names)),
+            "page_links": _page_links(page, query),
+            "summary": [(count, query.with_state(count.state), count.state in chosen_states) for count in counts],
+        }
+    # The whole page drawn by Jinja2 (templates/jinja2/): the Django template's lookups per
+    # cell and per choice were most of the page's own time (bench/RESULTS.md).
+    return render(request, "workflow/staff/worklist.html", context, using="jinja2")
 
 
 @login_required
