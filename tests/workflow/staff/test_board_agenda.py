@@ -62,7 +62,7 @@ def test_recommended_cases_are_offered_and_placed_on_the_agenda_in_the_order_cho
     screening = case_in(world, State.SCREENING)
     html = page(client, world.board_member, world)
     assert first.reference in html and second.reference in html
-    assert f'value="{screening.pk}"' not in html  # only recommended (or appealed) cases
+    assert f'name="cases" value="{screening.pk}"' not in html  # only recommended (or appealed) cases
 
     response = client.post(add_path(world), {"cases": [first.pk, second.pk]})
 
