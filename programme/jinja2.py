@@ -1,11 +1,12 @@
-"""The Jinja2 environment for the few page parts drawn many times over (the board agenda's
-cases, the worklist's table): the same HTML as a Django template, several times faster
-(bench/RESULTS.md).
+"""The Jinja2 environment for what is drawn many times over or on every request: the page
+header and notices (``programme/chrome.py``), the board agenda's cases, a case's timeline,
+and the worklist, a whole page on ``templates/jinja2/base.html``.  The same HTML as a
+Django template, several times faster (bench/RESULTS.md).
 
-Pages stay Django templates; a part in ``templates/jinja2/`` is drawn by the view with
+Other pages stay Django templates; a part in ``templates/jinja2/`` is drawn by the view with
 ``Part`` and placed in the page as safe HTML.  Text goes through Django's translations
-(``_("…")``, so that ``makemessages`` finds it), the filters are Django's own, and
-autoescaping is on (Django's Jinja2 backend sets it).
+(``_("…")``, so that ``makemessages`` finds it), the filters are Django's own or tested
+equal to them, and autoescaping is on (Django's Jinja2 backend sets it).
 """
 
 from __future__ import annotations

@@ -99,9 +99,9 @@ TEMPLATES = [
 # many fields or choices (the board agenda, the worklist; bench/RESULTS.md).
 FORM_RENDERER = "programme.forms_renderer.FormRenderer"
 
-# Parts of a page drawn many times over (the board agenda's cases) are Jinja2 templates under
-# templates/jinja2/, rendered by their view with this engine (programme/jinja2.py);
-# autoescaping is on, as in the Django templates.
+# Parts of a page drawn many times over or on every page (the board agenda's cases, the page
+# header) and the worklist page are Jinja2 templates under templates/jinja2/, rendered with
+# this engine (programme/jinja2.py); autoescaping is on, as in the Django templates.
 TEMPLATES.append(
     {
         "NAME": "jinja2",
