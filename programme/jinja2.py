@@ -12,7 +12,7 @@ equal to them, and autoescaping is on (Django's Jinja2 backend sets it).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -28,6 +28,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, pass_context
+from markupsafe import Markup
 
 from programme.money import nok_text
 
@@ -45,6 +46,7 @@ def environment(**options: Any) -> Environment:
             "linebreaksbr": linebreaksbr,
             "urlencode": defaultfilters.urlencode,
             "display": display,
+            "html_attrs": html_attrs,
         }
     )
     from programme import chrome  # imports Part from here
@@ -165,6 +167,19 @@ def display(instance: Any, field_name: str) -> Any:
         labels = _LABELS[key] = {value: str(label) for value, label in field.flatchoices}
     value = getattr(instance, field_name)
     return labels.get(value, value)
+
+
+def html_attrs(attrs: Mapping[str, Any]) -> Markup:
+    """A widget's attributes as Django's own widget templates write them (``attrs.html``): in
+    their order, `` name="value"`` each, a True value as the bare name, a False one left out,
+    escaped as Jinja2 escapes.  ``<input{{ widget.attrs|html_attrs }}>``."""
+    written = []
+    for name, value in attrs.items():
+        if value is True:
+            written.append(Markup(" {}").format(name))
+        elif value is not False:
+            written.append(Markup(' {}="{}"').format(name, value))
+    return Markup("").join(written)
 
 
 def linebreaksbr(value: Any) -> SafeString:

@@ -179,3 +179,16 @@ def test_the_parts_date_equals_the_django_templates_date(language: str, arg: str
                     date_filter(value, arg)
                 continue
             assert date_filter(value, arg) == expected, (value, arg)
+
+
+def test_the_parts_html_attrs_equals_djangos_attrs_template() -> None:
+    """``|html_attrs`` writes what Django's own ``widgets/attrs.html`` writes: the order kept,
+    True as a bare name, False left out, everything else escaped."""
+    from django.forms.renderers import Jinja2 as DjangoJinja2
+
+    from programme.jinja2 import html_attrs
+
+    attrs = {"class": "ds-input", "required": True, "disabled": False, "data-x": '<"a"&b>', "id": "id_x", "n": 3}
+    django = DjangoJinja2().render("django/forms/widgets/attrs.html", {"widget": {"attrs": attrs}})
+    assert str(html_attrs(attrs)) == f" {django}"  # each attribute after a space; the renderer strips the first
+    assert str(html_attrs({})) == ""
