@@ -8,12 +8,9 @@ import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,86 +18,13 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from applications.models import Application, Company, FinancingLine
+from applications.models import Application
 from programme import clock
-from programme.models import User
 from tests.factories import CompanyFactory, FocusAreaFactory, MunicipalityFactory, UserFactory, staff_role
 from tests.journey import World, case_in
-from workflow.models import Case, Screening, State
+from tests.workflow.staff.worklist_support import OSLO, bulk_cases, page_as, references_on, worklist_url
+from workflow.models import Case, State
 from workflow.selectors_worklist import ServiceLevel
-
-OSLO = ZoneInfo("Europe/Oslo")
-ROW_REFERENCE = re.compile(r'<th scope="row"><a class="ds-link" href="/saksbehandling/sak/([^/"]+)/">')
-
-
-# --- helpers -----------------------------------------------------------------------------------
-
-
-def worklist_url(**params: Any) -> str:
-    query = urlencode(params, doseq=True)
-    return reverse("worklist:list") + (f"?{query}" if query else "")
-
-
-def page_as(client: Client, user: User, **params: Any) -> str:
-    client.force_login(user)
-    response = client.get(worklist_url(**params))
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def references_on(html: str) -> list[str]:
-    """The case references in the table, in the order shown."""
-    return ROW_REFERENCE.findall(html)
-
-
-def bulk_cases(
-    world: World,
-    count: int,
-    *,
-    company: Company | None = None,
-    state: str = State.SUBMITTED,
-    submitted_at: dt.datetime | None = None,
-    applied: Decimal = Decimal("500000"),
-    adviser: User | None = None,
-    tag: str = "B",
-    title: str = "Bulkprosjekt",
-) -> list[Case]:
-    """``count`` cases written straight to the database: driving hundreds of cases through
-    the services would take minutes, and the worklist only reads them.  Each is submitted an
-    hour before the previous one and applies for one krone more."""
-    company = company or world.company_a
-    creator = company.memberships.first().user if company.memberships.exists() else world.applicant_a
-    moment = submitted_at or clock.now()
-    applications = Application.objects.bulk_create(
-        Application(
-            programme=world.programme,
-            company=company,
-            created_by=creator,
-            status=Application.Status.SUBMITTED,
-            submitted_at=moment,
-            title=f"{title} {tag}{n}",
-            focus_area=world.focus_area,
-        )
-        for n in range(count)
-    )
-    FinancingLine.objects.bulk_create(
-        FinancingLine(application=application, source=FinancingLine.Source.THIS_PROGRAMME, amount=applied + n)
-        for n, application in enumerate(applications)
-    )
-    cases = Case.objects.bulk_create(
-        Case(
-            programme=world.programme,
-            application=application,
-            reference=f"NUP-2020-{tag}{n:04d}",
-            municipality=company.municipality,
-            submitted_at=moment - dt.timedelta(hours=n),
-            state=state,
-        )
-        for n, application in enumerate(applications)
-    )
-    if adviser is not None:
-        Screening.objects.bulk_create(Screening(case=case, adviser=adviser) for case in cases)
-    return cases
 
 
 def nb_service_level(age: int, limit: int) -> str:
@@ -509,99 +433,3 @@ def test_the_page_reads_the_persons_roles_once_for_the_menu_and_the_scope(client
     assert len(role_reads) == 1, role_reads
     assert len(references_on(html)) == 3
     assert 'href="/saksbehandling/"' in html  # the menu, drawn from the same read
-
-
-def test_the_rows_name_municipality_and_focus_area_and_typed_html_is_escaped(client: Client, world: World) -> None:
-    # The table is drawn by the Jinja2 engine: its autoescaping is what keeps it safe, in both
-    # languages; the names of municipality and focus area come from the scope, not the row query.
-    company = world.company_a
-    Company.objects.filter(pk=company.pk).update(name='<script>alert("firma")</script>')
-    bulk_cases(world, 1, title="<b>Tittel</b>")
-    for language in ("nb", "en"):
-        client.force_login(world.adviser_a)
-        client.cookies["django_language"] = language
-        html = client.get(worklist_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
-        assert '<script>alert("firma")</script>' not in html and "&lt;script&gt;alert(" in html
-        assert "<b>Tittel</b>" not in html and "&lt;b&gt;Tittel&lt;/b&gt; B0" in html
-        row = html[html.index('<th scope="row">') : html.index("</tr>", html.index('<th scope="row">'))]
-        assert f"<td>{world.municipality_a.name}</td>" in row
-        assert f"<td>{world.focus_area.name}</td>" in row
-    assert "Not taken yet" in html  # the English page is English
-
-
-@pytest.mark.parametrize(
-    "params",
-    [{}, {"state": ["submitted", "screening"]}, {"state": ["submitted", "no-such-state"]}],
-    ids=["none chosen", "two chosen", "wrong value"],
-)
-def test_the_state_boxes_are_drawn_as_djangos_subwidgets_draw_them(
-    client: Client, world: World, params: dict[str, Any]
-) -> None:
-    """The page writes the state boxes out from the field's choices (no widget template per
-    box); each box is still exactly what Django's own subwidget draws: attributes, their
-    order, the ids the labels and the error summary point at, the checked state."""
-    from workflow.filters import WorklistFilter
-    from workflow.selectors_worklist import staff_scope
-
-    html = page_as(client, world.adviser_a, **params)
-    drawn = re.findall(r'<input type="checkbox" name="state"[^>]*>', html)
-    data = QueryDict(urlencode(params, doseq=True))
-    form = WorklistFilter(data, scope=staff_scope(user=world.adviser_a)).form
-    form.is_valid()
-    expected = [str(box.tag()) for box in form["state"]]
-    assert drawn == expected
-    assert len(drawn) == len(State.choices)
-    if "no-such-state" in params.get("state", []):
-        assert all('aria-invalid="true"' in box for box in drawn)
-    else:
-        assert sum(" checked" in box for box in drawn) == len(params.get("state", []))
-
-
-@pytest.mark.parametrize(
-    "params",
-    [{}, {"phase": "final", "year": "2020"}, {"year": "1900", "programme": "999999", "phase": "x"}],
-    ids=["none chosen", "chosen", "wrong values"],
-)
-def test_the_selects_are_drawn_as_djangos_widgets_draw_them(
-    client: Client, world: World, params: dict[str, Any]
-) -> None:
-    """The page writes each select out from the field's choices; each is exactly what Django's
-    widget draws (through the project's form renderer): attributes and their order, the
-    options, which one is selected, and the error attributes of a wrong value."""
-    from workflow.filters import WorklistFilter
-    from workflow.selectors_worklist import staff_scope
-
-    bulk_cases(world, 1, submitted_at=dt.datetime(2020, 5, 5, 12, tzinfo=OSLO))
-    html = page_as(client, world.adviser_a, **params)
-    form = WorklistFilter(QueryDict(urlencode(params)), scope=staff_scope(user=world.adviser_a)).form
-    form.is_valid()
-    for name in ("phase", "programme", "municipality", "focus_area", "year"):
-        drawn = re.search(rf'<select name="{name}".*?</select>', html, re.DOTALL)
-        assert drawn is not None, name
-        assert drawn.group(0) == str(form[name]), name
-    if "phase" in params and params["phase"] == "x":
-        assert 'aria-invalid="true"' in re.search(r'<select name="phase".*?>', html).group(0)
-
-
-def test_the_links_encode_the_filters_as_django_would() -> None:
-    """The page's links (built from pairs) carry exactly what a QueryDict would encode: every
-    value of a repeated filter, odd characters escaped, the page and sort as asked."""
-    from workflow.views.worklist import _Query
-
-    data = QueryDict("q=Sm%C3%B8r+%26+br%C3%B8d%3F&state=submitted&state=screening&phase=&year=2020&x=1&page=3")
-    query = _Query(data, filter_names=["q", "phase", "state", "year"], sort="-amount")
-    expected = QueryDict(mutable=True)
-    expected.setlist("q", ["Smør & brød?"])
-    expected.setlist("state", ["submitted", "screening"])
-    expected.setlist("year", ["2020"])
-    expected["sort"] = "-amount"
-    assert query.current == f"?{expected.urlencode()}"
-    expected["page"] = "2"
-    assert query.with_page(2) == f"?{expected.urlencode()}"
-    del expected["page"]
-    expected.pop("state")
-    expected.pop("sort")
-    expected["state"] = "closed"
-    expected["sort"] = "-amount"
-    assert query.with_state("closed") == f"?{expected.urlencode()}"
-    assert _Query(QueryDict(""), filter_names=["q"], sort="-submitted").with_page(1) == "?"
