@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 import rules
 from dateutil.relativedelta import relativedelta
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case as Switch
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
@@ -38,7 +40,10 @@ OPEN_OFFER_STATES = (State.APPROVED, State.ACCEPTED, State.REPORTING)
 _money = DecimalField(max_digits=16, decimal_places=2)
 
 
+@cache
 def _sum(kind: str, prefix: str = "") -> Coalesce:
+    # Built once per kind (an expression is copied, never changed, by the queries that use
+    # it): building the budget's dozen sums anew cost as much as running their queries.
     return Coalesce(Sum(f"{prefix}amount", filter=Q(**{f"{prefix}kind": kind})), Value(ZERO), output_field=_money)
 
 
@@ -121,26 +126,31 @@ def budget_year_figures(*, budget_year: BudgetYear) -> BudgetFigures:
 
 
 def _held_back_by_year(budget_year_ids: list[int]) -> dict[int, Decimal]:
-    """Held back: of each open offer, the part of its hold-back not yet paid out."""
-    offers = Offer.objects.filter(budget_year_id__in=budget_year_ids, case__state__in=OPEN_OFFER_STATES).annotate(
-        paid=Coalesce(
-            Sum("case__ledger_entries__amount", filter=Q(case__ledger_entries__kind="disburse")),
-            Value(ZERO),
-            output_field=_money,
-        )
-        - Coalesce(
-            Sum("case__ledger_entries__amount", filter=Q(case__ledger_entries__kind="reclaim")),
-            Value(ZERO),
-            output_field=_money,
-        )
+    """Held back: of each open offer, the part of its hold-back not yet paid out, summed per
+    budget year by the database (a year has hundreds of open offers)."""
+    return dict(
+        Offer.objects.filter(budget_year_id__in=budget_year_ids, case__state__in=OPEN_OFFER_STATES)
+        .order_by()
+        .values("budget_year_id")
+        .annotate(held_back=Sum(_still_held_back()))
+        .values_list("budget_year_id", "held_back")
     )
-    result: dict[int, Decimal] = {}
-    for offer in offers.values("budget_year_id", "amount", "holdback_amount", "paid"):
-        still_unpaid = offer["amount"] - offer["paid"]
-        result[offer["budget_year_id"]] = result.get(offer["budget_year_id"], ZERO) + max(
-            ZERO, min(offer["holdback_amount"], still_unpaid)
+
+
+@cache
+def _still_held_back() -> Greatest:
+    """An offer's hold-back not yet paid: what is left of the offer, at most the hold-back."""
+    paid = (
+        LedgerEntry.objects.filter(
+            case=OuterRef("case_id"), kind__in=[LedgerEntry.Kind.DISBURSE, LedgerEntry.Kind.RECLAIM]
         )
-    return result
+        .order_by()
+        .values("case")
+        .annotate(net=Sum(Switch(When(kind=LedgerEntry.Kind.RECLAIM, then=-F("amount")), default=F("amount"))))
+        .values("net")
+    )
+    unpaid = F("amount") - Coalesce(Subquery(paid, output_field=_money), Value(ZERO), output_field=_money)
+    return Greatest(Value(ZERO), Least(F("holdback_amount"), unpaid, output_field=_money), output_field=_money)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -183,6 +184,9 @@ class Agenda:
         return sum(1 for row in self.rows if row.pending)
 
 
+# The agenda's subqueries are built once (an expression is copied, never changed, by the
+# queries that use it): building them anew cost half as much as running the agenda's query.
+@cache
 def _line_sum(model: type, **filters: Any) -> Subquery:
     lines = (
         model.objects.filter(application=OuterRef("case__application"), **filters)
@@ -208,9 +212,13 @@ AGENDA_CASE_FIELDS = (
 )
 
 
+@cache
+def _latest_meeting() -> Subquery:
+    """As Case.current_agenda_item: the case's last placement is where it is decided."""
+    return Subquery(AgendaItem.objects.filter(case=OuterRef("case")).order_by("-pk").values("meeting_id")[:1])
+
+
 def _agenda_items(meeting: BoardMeeting) -> list[AgendaItem]:
-    # As Case.current_agenda_item: the case's last placement is where it is decided.
-    latest_meeting = AgendaItem.objects.filter(case=OuterRef("case")).order_by("-pk").values("meeting_id")[:1]
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("case__application__company", "case__application__focus_area")
@@ -220,7 +228,7 @@ def _agenda_items(meeting: BoardMeeting) -> list[AgendaItem]:
         .annotate(
             total_cost=_line_sum(CostLine),
             applied_amount=_line_sum(FinancingLine, source=FinancingLine.Source.THIS_PROGRAMME),
-            latest_meeting_id=Subquery(latest_meeting),
+            latest_meeting_id=_latest_meeting(),
         )
         .order_by("position", "pk")
     )

@@ -397,3 +397,19 @@ def test_ledger_rows_are_only_ever_added_and_keep_their_amounts(world):
         ("release", D(50000)),
     ]
     assert_figures(world, committed=350000, disbursed=350000, held_back=0)
+
+
+def test_the_hold_back_shrinks_to_what_is_left_unpaid_and_grows_back_with_a_reclaim(world):
+    # The rule, as the database sums it for the year: of each open offer, its hold-back, but
+    # never more than what is left unpaid (payments less reclaims) and never below zero.  The
+    # rows are written directly to reach the edges no payment service lets a case reach.
+    case = case_in(world, State.ACCEPTED)
+    book = {"case": case, "budget_year": world.budget_year}
+    LedgerEntry.objects.create(kind=LedgerEntry.Kind.DISBURSE, amount=D(350000), **book)
+    assert_figures(world, committed=GRANT, disbursed=350000, held_back=50000)
+
+    LedgerEntry.objects.create(kind=LedgerEntry.Kind.RECLAIM, amount=D(20000), **book)
+    assert_figures(world, committed=GRANT, disbursed=330000, held_back=70000)
+
+    LedgerEntry.objects.create(kind=LedgerEntry.Kind.DISBURSE, amount=D(120000), **book)
+    assert_figures(world, committed=GRANT, disbursed=450000, held_back=0)
