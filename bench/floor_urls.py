@@ -4,8 +4,8 @@
 PostgreSQL received it), registers them here under the page's name, and times
 ``/floor/<name>/`` through the same test client and middleware with
 ``override_settings(ROOT_URLCONF="bench.floor_urls")``.  This urlconf holds the project's
-own routes too, so that the page, its floor and the admin changelist are timed in turn in
-one loop.  What the page costs above this floor is the ORM, the Python around it and the
+own routes too, so that the page, its floor and the admin changelist are timed side by side
+in one loop.  What the page costs above this floor is the ORM, the Python around it and the
 template.
 """
 

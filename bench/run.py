@@ -110,7 +110,7 @@ def pages_table(args: argparse.Namespace) -> list[str]:
         together = [(client, page.url), (client, f"/floor/{name}/")]
         if page.admin_url and superuser is not None:
             together.append((client_for(superuser), page.admin_url))
-        # The page, its floor and the admin changelist in turn (bench/pages.py: time_together).
+        # The page, its floor and the admin changelist side by side (bench/pages.py: time_together).
         with override_settings(ROOT_URLCONF="bench.floor_urls"):
             timing, floor_timing, *admin = time_together(together, n=args.n)
         floor = floor_timing.median_ms
