@@ -126,11 +126,15 @@ def test_the_header_shows_the_unread_count_for_one_query(logged_in, world) -> No
     for number in range(2):
         notify(world.applicant_a, number)
     notify(world.applicant_a, 5, read_at=clock.now())
+    for number in range(10, 13):  # someone else's unread ones are not counted
+        notify(world.applicant_b, number)
     with CaptureQueriesContext(connection) as captured:
         html = logged_in.get(reverse("account")).content.decode()
     assert sum("workflow_notification" in query["sql"] for query in captured.captured_queries) == 1
     with translation.override("nb"):
         assert f"{gettext('Notifications')} (2 uleste)" in html
+    # The header's count (a fixed statement, programme/context_processors.py) is the ORM's.
+    assert world.applicant_a.notifications.filter(read_at=None).count() == 2
 
 
 def test_staff_choose_a_daily_digest_on_the_account_page(client: Client, world) -> None:
