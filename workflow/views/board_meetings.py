@@ -16,13 +16,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programme.errors import RuleViolation
 from programme.held_roles import held_roles
-from programme.jinja2 import Part
+from programme.jinja2 import Part, remembered_gettext
 from programme.models import Programme
 from workflow import selectors_board, services
 from workflow.forms_board import (
@@ -235,26 +236,23 @@ def render_agenda(
         case = next(row.case for row in agenda.rows if row.case.pk == bound_case_id)
         problems = [{"message": message, "url": f"#case-{case.reference}"} for message in refusal]
     _draw_cases(request, agenda, entries)
-    # Drawn by Jinja2 (programme/jinja2.py), as the cases in it; the Django page around it has
-    # the heading, the error summary and the documents.
-    body = Part("workflow/board/agenda_body.html", request).draw(
-        {
-            "meeting": meeting,
-            "agenda": agenda,
-            "entries": entries,
-            "agenda_table": Part("workflow/board/agenda_table.html").draw({"entries": entries}),
-            "add_form": add_form,
-        }
-    )
+    summary = {"form": error_form, "problems": problems}
+    documents = {"meeting": meeting, "outer": True, **_documents_context(meeting)}
     context = {
+        "_": remembered_gettext(),
         "meeting": meeting,
         "programme": meeting.programme,
-        "body": body,
-        "error_form": error_form,
-        "problems": problems,
-        **_documents_context(meeting),
+        "agenda": agenda,
+        "entries": entries,
+        "agenda_table": Part("workflow/board/agenda_table.html").draw({"entries": entries}),
+        "add_form": add_form,
+        "error_summary": render_to_string("includes/error_summary.html", summary) if error_form or problems else "",
+        # A Django part: htmx asks for the document list alone while a version is being made.
+        "documents": render_to_string("workflow/board/_documents.html", documents, request=request),
     }
-    return render(request, "workflow/board/agenda.html", context, status=status)
+    # The whole page drawn by Jinja2 (templates/jinja2/), as the worklist: the Django page
+    # frame and its lookups cost more than the meeting's facts and budget together.
+    return render(request, "workflow/board/agenda.html", context, status=status, using="jinja2")
 
 
 @login_required
