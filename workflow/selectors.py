@@ -3,6 +3,7 @@ de minimis headroom.  Each is a fixed number of aggregate queries, whatever the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -78,11 +79,13 @@ class CaseMoney:
         return self.committed - self.paid
 
 
-def case_money(*, case: Case) -> CaseMoney:
+def case_money(*, case: Case, offer: Offer | None = None) -> CaseMoney:
+    """``offer``: the case's offer as the caller has read it (else read here)."""
     totals = LedgerEntry.objects.filter(case=case).aggregate(
         commit=_sum("commit"), release=_sum("release"), disburse=_sum("disburse"), reclaim=_sum("reclaim")
     )
-    offer = Offer.objects.filter(case=case).first()
+    if offer is None:
+        offer = Offer.objects.filter(case=case).first()
     return CaseMoney(
         committed=totals["commit"] - totals["release"],
         paid=totals["disburse"] - totals["reclaim"],
@@ -170,15 +173,34 @@ class DeMinimis:
         return self.ceiling_eur - self.used_eur
 
 
-def de_minimis_status(*, application: Application, on: date, exclude_case: Case | None = None) -> DeMinimis:
+def de_minimis_status(
+    *,
+    application: Application,
+    on: date,
+    exclude_case: Case | None = None,
+    declarations: Iterable[SupportDeclaration] | None = None,
+) -> DeMinimis:
     """Declared de minimis support in the period plus what this installation granted to the
-    same organisation number (in any programme), each converted at the deciding programme's rate."""
+    same organisation number (in any programme), each converted at the deciding programme's rate.
+
+    ``declarations``: all of the application's declarations, as the caller has read them
+    (else the declared sum is read here)."""
     programme: Programme = application.programme
     since = on - relativedelta(years=programme.de_minimis_years)
     rate = programme.eur_nok_rate
-    declared_nok = application.support_declarations.filter(
-        kind=SupportDeclaration.Kind.DE_MINIMIS, granted_on__gt=since, granted_on__lte=on
-    ).aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=_money))["total"]
+    if declarations is None:
+        declared_nok = application.support_declarations.filter(
+            kind=SupportDeclaration.Kind.DE_MINIMIS, granted_on__gt=since, granted_on__lte=on
+        ).aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=_money))["total"]
+    else:
+        declared_nok = sum(
+            (
+                declaration.amount
+                for declaration in declarations
+                if declaration.kind == SupportDeclaration.Kind.DE_MINIMIS and since < declaration.granted_on <= on
+            ),
+            ZERO,
+        )
     here = LedgerEntry.objects.filter(
         case__application__company__org_number=application.company.org_number,
         case__offer__legal_basis="de_minimis",

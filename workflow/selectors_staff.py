@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_fsm import has_transition_perm
 
 from applications.models import Attachment, CompanyMember, CostLine, FinancingLine, SupportDeclaration
-from applications.selectors import Budget, application_budget
+from applications.selectors import Budget, budget_of_lines
 from programme import clock
 from programme.models import FocusArea, Municipality
 from workflow.models import (
@@ -252,19 +252,24 @@ def staff_case_page(*, case: Case, user: object) -> StaffCasePage:
     conflicts = list(case.conflicts.select_related("user").order_by("declared_at", "pk"))
     own_conflict = next((c for c in conflicts if c.user_id == getattr(user, "pk", None)), None)
     offer = getattr(case, "offer", None)
+    # Read once: the page lists them and the screening reading sums them.
+    cost_lines = list(application.cost_lines.all())
     financing_lines = list(application.financing_lines.all())
+    declarations = list(application.support_declarations.all())
     reading = ScreeningReading(
         municipality=case.municipality,
         focus_area=application.focus_area,
         focus_area_in_programme=application.focus_area is not None
         and application.focus_area.programme_id == case.programme_id,
         beside_core_business=application.beside_core_business,
-        budget=application_budget(application=application),
+        budget=budget_of_lines(
+            cost_lines=cost_lines, financing_lines=financing_lines, share_max=application.programme.support_share_max
+        ),
         share_ceiling=case.programme.support_share_ceiling,
         innovation_norway_financing=sum(
             (line.amount for line in financing_lines if line.source == FinancingLine.Source.INNOVATION_NORWAY), ZERO
         ),
-        de_minimis=de_minimis_status(application=application, on=today, exclude_case=case),
+        de_minimis=de_minimis_status(application=application, on=today, exclude_case=case, declarations=declarations),
         de_minimis_years=case.programme.de_minimis_years,
         eur_nok_rate=case.programme.eur_nok_rate,
     )
@@ -281,11 +286,11 @@ def staff_case_page(*, case: Case, user: object) -> StaffCasePage:
         recommendations=list(case.recommendations.select_related("adviser")),
         decisions=list(case.decisions.select_related("decided_by", "meeting__programme")),
         offer=offer,
-        money=case_money(case=case) if offer is not None else None,
+        money=case_money(case=case, offer=offer) if offer is not None else None,
         contacts=list(application.company.memberships.filter(is_contact=True).select_related("user").order_by("pk")),
-        cost_lines=list(application.cost_lines.all()),
+        cost_lines=cost_lines,
         financing_lines=financing_lines,
-        declarations=list(application.support_declarations.all()),
+        declarations=declarations,
         attachments=list(application.attachments.all()),
         case_files=list(case.files.all()),
         events=events,

@@ -165,6 +165,8 @@ def test_the_parts_date_equals_the_django_templates_date(language: str, arg: str
         dt.datetime(2026, 3, 29, 0, 59, tzinfo=utc),  # just before the spring change
         dt.datetime(2026, 3, 29, 1, 0, tzinfo=utc),  # just after it
         dt.datetime(2026, 10, 25, 0, 30, tzinfo=utc),  # in the autumn's repeated hour
+        dt.datetime(2026, 5, 4, 9, 8, 7, 654321, tzinfo=utc),  # microseconds, as events have
+        dt.datetime(2026, 5, 4, 9, 8, 7),  # naive: shown as it is
         dt.date(2026, 2, 3),
         None,
         "",

@@ -230,6 +230,23 @@ def test_the_de_minimis_reading_counts_declared_support_and_grants_made_here(wor
         granted_on=clock.today() - dt.timedelta(days=30),
         amount=Decimal("1150000"),
     )
+    # Not counted (the page sums the declarations it lists): older than the rolling period,
+    # and support of another kind.
+    years = world.programme.de_minimis_years
+    SupportDeclaration.objects.create(
+        application=case.application,
+        kind=SupportDeclaration.Kind.DE_MINIMIS,
+        grantor="Fylkeskommunen",
+        granted_on=clock.today() - dt.timedelta(days=366 * years),
+        amount=Decimal("999000"),
+    )
+    SupportDeclaration.objects.create(
+        application=case.application,
+        kind=SupportDeclaration.Kind.OTHER,
+        grantor="Forskningsrådet",
+        granted_on=clock.today() - dt.timedelta(days=10),
+        amount=Decimal("777000"),
+    )
 
     page = page_as(client, world.adviser_a, case)
 
