@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 import rules
 from dateutil.relativedelta import relativedelta
@@ -94,50 +95,53 @@ def case_money(*, case: Case, offer: Offer | None = None) -> CaseMoney:
 
 
 def budget_figures(*, budget_years: QuerySet[BudgetYear] | list[BudgetYear]) -> dict[int, BudgetFigures]:
-    """Figures for many budget years in three queries."""
+    """Figures for many budget years in one query: each figure a sum in a subquery on the year."""
     ids = [by.pk for by in budget_years]
-    years = {by.pk: by.year for by in budget_years}
-    frames = dict(
-        Contribution.objects.filter(budget_year_id__in=ids)
-        .values("budget_year_id")
-        .annotate(total=Sum("amount"))
-        .values_list("budget_year_id", "total")
-    )
-    ledger = {
-        row["budget_year_id"]: row
-        for row in LedgerEntry.objects.filter(budget_year_id__in=ids)
-        .values("budget_year_id")
-        .annotate(commit=_sum("commit"), release=_sum("release"), disburse=_sum("disburse"), reclaim=_sum("reclaim"))
-    }
-    held_back = _held_back_by_year(ids)
-    result = {}
-    for pk in ids:
-        row = ledger.get(pk, {})
-        result[pk] = BudgetFigures(
-            budget_year_id=pk,
-            year=years[pk],
-            frame=frames.get(pk) or ZERO,
-            committed=row.get("commit", ZERO) - row.get("release", ZERO),
-            disbursed=row.get("disburse", ZERO) - row.get("reclaim", ZERO),
-            held_back=held_back.get(pk, ZERO),
-        )
-    return result
+    rows = BudgetYear.objects.filter(pk__in=ids).order_by().values("pk", "year", **_figure_sums())
+    return {row["pk"]: _figures_of(row["pk"], row["year"], row) for row in rows}
 
 
 def budget_year_figures(*, budget_year: BudgetYear) -> BudgetFigures:
     return budget_figures(budget_years=[budget_year])[budget_year.pk]
 
 
-def _held_back_by_year(budget_year_ids: list[int]) -> dict[int, Decimal]:
-    """Held back: of each open offer, the part of its hold-back not yet paid out, summed per
-    budget year by the database (a year has hundreds of open offers)."""
-    return dict(
-        Offer.objects.filter(budget_year_id__in=budget_year_ids, case__state__in=OPEN_OFFER_STATES)
-        .order_by()
-        .values("budget_year_id")
-        .annotate(held_back=Sum(_still_held_back()))
-        .values_list("budget_year_id", "held_back")
+def budget_year_with_figures(*, programme: Programme, year: int) -> tuple[BudgetYear | None, BudgetFigures | None]:
+    """The programme's budget year ``year`` and its figures, read together in one query;
+    ``(None, None)`` when the programme has no budget for that year."""
+    budget_year = BudgetYear.objects.filter(programme=programme, year=year).annotate(**_figure_sums()).first()
+    if budget_year is None:
+        return None, None
+    return budget_year, _figures_of(budget_year.pk, budget_year.year, vars(budget_year))
+
+
+def _figures_of(pk: int, year: int, sums: dict[str, Any]) -> BudgetFigures:
+    return BudgetFigures(
+        budget_year_id=pk,
+        year=year,
+        frame=sums["frame_sum"],
+        committed=sums["commit_sum"] - sums["release_sum"],
+        disbursed=sums["disburse_sum"] - sums["reclaim_sum"],
+        held_back=sums["held_back_sum"],
     )
+
+
+@cache
+def _figure_sums() -> dict[str, Coalesce]:
+    """A budget year's sums, each a subquery on the year (``OuterRef("pk")``): the frame (its
+    contributions), the ledger by kind, and the held-back part of its open offers.  Built once
+    (an expression is copied, never changed, by the queries that use it)."""
+    ledger = LedgerEntry.objects.filter(budget_year=OuterRef("pk"))
+    open_offers = Offer.objects.filter(budget_year=OuterRef("pk"), case__state__in=OPEN_OFFER_STATES)
+    return {
+        "frame_sum": _year_total(Contribution.objects.filter(budget_year=OuterRef("pk")), F("amount")),
+        **{f"{kind}_sum": _year_total(ledger.filter(kind=kind), F("amount")) for kind in LedgerEntry.Kind.values},
+        "held_back_sum": _year_total(open_offers, _still_held_back()),
+    }
+
+
+def _year_total(rows: QuerySet[Any], amount: Any) -> Coalesce:
+    summed = rows.order_by().values("budget_year").annotate(total=Sum(amount)).values("total")
+    return Coalesce(Subquery(summed, output_field=_money), Value(ZERO), output_field=_money)
 
 
 @cache

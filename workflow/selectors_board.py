@@ -34,7 +34,7 @@ from workflow.models import (
     Recommendation,
     State,
 )
-from workflow.selectors import BudgetFigures, DeMinimis, budget_year_figures
+from workflow.selectors import BudgetFigures, DeMinimis, budget_year_with_figures
 
 ZERO = Decimal("0.00")
 _money = DecimalField(max_digits=16, decimal_places=2)
@@ -85,7 +85,7 @@ def agenda_candidates(*, meeting: BoardMeeting) -> QuerySet[Case]:
     """Cases that may be placed on the meeting's agenda: recommended or appealed, not on it yet."""
     return (
         Case.objects.filter(programme_id=meeting.programme_id, state__in=[State.RECOMMENDED, State.APPEALED])
-        .exclude(agenda_items__meeting=meeting)
+        .exclude(pk__in=AgendaItem.objects.filter(meeting=meeting).values("case_id"))
         .select_related("application__company")
         .order_by("submitted_at", "pk")
     )
@@ -302,8 +302,7 @@ def meeting_agenda(*, meeting: BoardMeeting, user: Any = None, roles: Iterable[H
     """
     programme = meeting.programme
     items = _agenda_items(meeting)
-    budget_year = BudgetYear.objects.filter(programme=programme, year=meeting.date.year).first()
-    figures = budget_year_figures(budget_year=budget_year) if budget_year is not None else None
+    budget_year, figures = budget_year_with_figures(programme=programme, year=meeting.date.year)
     decisions: dict[int, Decision] = {}
     ordered_decisions = list(
         Decision.objects.filter(meeting=meeting).select_related("decided_by").order_by("decided_at", "pk")
