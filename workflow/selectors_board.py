@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -218,7 +219,21 @@ def _latest_meeting() -> Subquery:
     return Subquery(AgendaItem.objects.filter(case=OuterRef("case")).order_by("-pk").values("meeting_id")[:1])
 
 
-def _agenda_items(meeting: BoardMeeting) -> list[AgendaItem]:
+def _agenda_items(meeting: BoardMeeting, *, since: date, on: date) -> list[AgendaItem]:
+    """The meeting's items with their cases, each with its costs, the amount applied for, the
+    meeting it is decided at and the de minimis support declared in the period (since, on]."""
+    declared = (
+        SupportDeclaration.objects.filter(
+            application=OuterRef("case__application"),
+            kind=SupportDeclaration.Kind.DE_MINIMIS,
+            granted_on__gt=since,
+            granted_on__lte=on,
+        )
+        .order_by()
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("case__application__company", "case__application__focus_area")
@@ -229,6 +244,7 @@ def _agenda_items(meeting: BoardMeeting) -> list[AgendaItem]:
             total_cost=_line_sum(CostLine),
             applied_amount=_line_sum(FinancingLine, source=FinancingLine.Source.THIS_PROGRAMME),
             latest_meeting_id=_latest_meeting(),
+            declared_de_minimis=Coalesce(Subquery(declared, output_field=_money), Value(ZERO), output_field=_money),
         )
         .order_by("position", "pk")
     )
@@ -240,26 +256,14 @@ def _agenda_items(meeting: BoardMeeting) -> list[AgendaItem]:
     return items
 
 
-def _de_minimis_by_case(programme: Programme, items: list[AgendaItem]) -> dict[int, DeMinimis]:
-    """``workflow.selectors.de_minimis_status`` for every case of the agenda, in two queries:
-    declared support per application, granted support here per organisation number and case
-    (each case's own grant left out, as at its approval)."""
-    on = clock.today()
-    since = on - relativedelta(years=programme.de_minimis_years)
+def _de_minimis_by_case(
+    programme: Programme, items: list[AgendaItem], *, since: date, on: date
+) -> dict[int, DeMinimis]:
+    """``workflow.selectors.de_minimis_status`` for every case of the agenda: the support
+    declared in the period is read with the items; granted support here in one query, per
+    organisation number and case (each case's own grant left out, as at its approval)."""
     rate = programme.eur_nok_rate
-    application_ids = [item.case.application_id for item in items]
     org_numbers = {item.case.application.company.org_number for item in items}
-    declared = dict(
-        SupportDeclaration.objects.filter(
-            application_id__in=application_ids,
-            kind=SupportDeclaration.Kind.DE_MINIMIS,
-            granted_on__gt=since,
-            granted_on__lte=on,
-        )
-        .values("application_id")
-        .annotate(total=Sum("amount"))
-        .values_list("application_id", "total")
-    )
     # Per organisation number: the sum over all its cases, and each case's own part.
     granted_by_org: dict[str, Decimal] = {}
     granted_by_case: dict[int, Decimal] = {}
@@ -283,7 +287,7 @@ def _de_minimis_by_case(programme: Programme, items: list[AgendaItem]) -> dict[i
     for item in items:
         org_number = item.case.application.company.org_number
         granted_nok = granted_by_org.get(org_number, ZERO) - granted_by_case.get(item.case_id, ZERO)
-        declared_nok = declared.get(item.case.application_id) or ZERO
+        declared_nok = item.declared_de_minimis
         result[item.case_id] = DeMinimis(
             declared_eur=(declared_nok / rate).quantize(Decimal("0.01")),
             granted_here_eur=(granted_nok / rate).quantize(Decimal("0.01")),
@@ -301,7 +305,10 @@ def meeting_agenda(*, meeting: BoardMeeting, user: Any = None, roles: Iterable[H
     ``roles``: the user's roles as the request has read them (``programme.held_roles``).
     """
     programme = meeting.programme
-    items = _agenda_items(meeting)
+    # The de minimis period (SPEC §5): the rolling years up to today.
+    on = clock.today()
+    since = on - relativedelta(years=programme.de_minimis_years)
+    items = _agenda_items(meeting, since=since, on=on)
     budget_year, figures = budget_year_with_figures(programme=programme, year=meeting.date.year)
     decisions: dict[int, Decision] = {}
     ordered_decisions = list(
@@ -318,7 +325,7 @@ def meeting_agenda(*, meeting: BoardMeeting, user: Any = None, roles: Iterable[H
     is_board = StaffRole.Kind.BOARD in kinds
     is_admin = StaffRole.Kind.ADMIN in kinds
     user_id = getattr(user, "pk", None)
-    de_minimis = _de_minimis_by_case(programme, items)
+    de_minimis = _de_minimis_by_case(programme, items, since=since, on=on)
     # Read by hand rather than with prefetch_related, which builds a queryset per case.
     case_ids = [item.case_id for item in items]
     latest_recommendation: dict[int, Recommendation] = {}
