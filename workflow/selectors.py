@@ -13,7 +13,7 @@ from typing import Any
 import rules
 from dateutil.relativedelta import relativedelta
 from django.db.models import Case as Switch
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import DecimalField, F, Func, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,30 +133,30 @@ def _figure_sums() -> dict[str, Coalesce]:
     ledger = LedgerEntry.objects.filter(budget_year=OuterRef("pk"))
     open_offers = Offer.objects.filter(budget_year=OuterRef("pk"), case__state__in=OPEN_OFFER_STATES)
     return {
-        "frame_sum": _year_total(Contribution.objects.filter(budget_year=OuterRef("pk")), F("amount")),
-        **{f"{kind}_sum": _year_total(ledger.filter(kind=kind), F("amount")) for kind in LedgerEntry.Kind.values},
-        "held_back_sum": _year_total(open_offers, _still_held_back()),
+        "frame_sum": sum_of(Contribution.objects.filter(budget_year=OuterRef("pk"))),
+        **{f"{kind}_sum": sum_of(ledger.filter(kind=kind)) for kind in LedgerEntry.Kind.values},
+        "held_back_sum": sum_of(open_offers, _still_held_back()),
     }
 
 
-def _year_total(rows: QuerySet[Any], amount: Any) -> Coalesce:
-    summed = rows.order_by().values("budget_year").annotate(total=Sum(amount)).values("total")
+def sum_of(rows: QuerySet[Any], amount: Any = "amount") -> Coalesce:
+    """The sum of ``amount`` over ``rows`` (tied to the outer query by ``OuterRef``) as a
+    subquery, zero for no rows.  A plain SUM rather than Django's grouped aggregate: the same
+    answer without a GROUP BY, and a subquery that costs less to build and compile (the
+    agenda and the budget have several in one query)."""
+    amount = F(amount) if isinstance(amount, str) else amount
+    summed = rows.order_by().annotate(total=Func(amount, function="SUM", output_field=_money)).values("total")
     return Coalesce(Subquery(summed, output_field=_money), Value(ZERO), output_field=_money)
 
 
 @cache
 def _still_held_back() -> Greatest:
     """An offer's hold-back not yet paid: what is left of the offer, at most the hold-back."""
-    paid = (
-        LedgerEntry.objects.filter(
-            case=OuterRef("case_id"), kind__in=[LedgerEntry.Kind.DISBURSE, LedgerEntry.Kind.RECLAIM]
-        )
-        .order_by()
-        .values("case")
-        .annotate(net=Sum(Switch(When(kind=LedgerEntry.Kind.RECLAIM, then=-F("amount")), default=F("amount"))))
-        .values("net")
+    payments = LedgerEntry.objects.filter(
+        case=OuterRef("case_id"), kind__in=[LedgerEntry.Kind.DISBURSE, LedgerEntry.Kind.RECLAIM]
     )
-    unpaid = F("amount") - Coalesce(Subquery(paid, output_field=_money), Value(ZERO), output_field=_money)
+    paid = sum_of(payments, Switch(When(kind=LedgerEntry.Kind.RECLAIM, then=-F("amount")), default=F("amount")))
+    unpaid = F("amount") - paid
     return Greatest(Value(ZERO), Least(F("holdback_amount"), unpaid, output_field=_money), output_field=_money)
 
 

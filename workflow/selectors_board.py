@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from applications.models import CostLine, FinancingLine, SupportDeclaration
@@ -35,7 +35,7 @@ from workflow.models import (
     Recommendation,
     State,
 )
-from workflow.selectors import BudgetFigures, DeMinimis, budget_year_with_figures
+from workflow.selectors import BudgetFigures, DeMinimis, budget_year_with_figures, sum_of
 
 ZERO = Decimal("0.00")
 _money = DecimalField(max_digits=16, decimal_places=2)
@@ -188,15 +188,8 @@ class Agenda:
 # The agenda's subqueries are built once (an expression is copied, never changed, by the
 # queries that use it): building them anew cost half as much as running the agenda's query.
 @cache
-def _line_sum(model: type, **filters: Any) -> Subquery:
-    lines = (
-        model.objects.filter(application=OuterRef("case__application"), **filters)
-        .order_by()
-        .values("application")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Coalesce(Subquery(lines[:1], output_field=_money), Value(ZERO), output_field=_money)
+def _line_sum(model: type, **filters: Any) -> Coalesce:
+    return sum_of(model.objects.filter(application=OuterRef("case__application"), **filters))
 
 
 AGENDA_CASE_FIELDS = (
@@ -222,17 +215,13 @@ def _latest_meeting() -> Subquery:
 def _agenda_items(meeting: BoardMeeting, *, since: date, on: date) -> list[AgendaItem]:
     """The meeting's items with their cases, each with its costs, the amount applied for, the
     meeting it is decided at and the de minimis support declared in the period (since, on]."""
-    declared = (
+    declared = sum_of(
         SupportDeclaration.objects.filter(
             application=OuterRef("case__application"),
             kind=SupportDeclaration.Kind.DE_MINIMIS,
             granted_on__gt=since,
             granted_on__lte=on,
         )
-        .order_by()
-        .values("application")
-        .annotate(total=Sum("amount"))
-        .values("total")
     )
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
@@ -244,7 +233,7 @@ def _agenda_items(meeting: BoardMeeting, *, since: date, on: date) -> list[Agend
             total_cost=_line_sum(CostLine),
             applied_amount=_line_sum(FinancingLine, source=FinancingLine.Source.THIS_PROGRAMME),
             latest_meeting_id=_latest_meeting(),
-            declared_de_minimis=Coalesce(Subquery(declared, output_field=_money), Value(ZERO), output_field=_money),
+            declared_de_minimis=declared,
         )
         .order_by("position", "pk")
     )
