@@ -220,33 +220,24 @@ def test_the_reading_warns_of_a_municipality_outside_the_programme_and_a_share_a
     )
 
 
+def declare(case, amount: str, *, days_ago: int, kind=SupportDeclaration.Kind.DE_MINIMIS, grantor="Innovasjon Norge"):
+    SupportDeclaration.objects.create(
+        application=case.application,
+        kind=kind,
+        grantor=grantor,
+        granted_on=clock.today() - dt.timedelta(days=days_ago),
+        amount=Decimal(amount),
+    )
+
+
 def test_the_de_minimis_reading_counts_declared_support_and_grants_made_here(world, client):
     earlier = case_in(world, State.ACCEPTED)  # 400 000 kr granted here under de minimis
     case = case_in(world, State.SCREENING)
-    SupportDeclaration.objects.create(
-        application=case.application,
-        kind=SupportDeclaration.Kind.DE_MINIMIS,
-        grantor="Innovasjon Norge",
-        granted_on=clock.today() - dt.timedelta(days=30),
-        amount=Decimal("1150000"),
-    )
+    declare(case, "1150000", days_ago=30)
     # Not counted (the page sums the declarations it lists): older than the rolling period,
     # and support of another kind.
-    years = world.programme.de_minimis_years
-    SupportDeclaration.objects.create(
-        application=case.application,
-        kind=SupportDeclaration.Kind.DE_MINIMIS,
-        grantor="Fylkeskommunen",
-        granted_on=clock.today() - dt.timedelta(days=366 * years),
-        amount=Decimal("999000"),
-    )
-    SupportDeclaration.objects.create(
-        application=case.application,
-        kind=SupportDeclaration.Kind.OTHER,
-        grantor="Forskningsrådet",
-        granted_on=clock.today() - dt.timedelta(days=10),
-        amount=Decimal("777000"),
-    )
+    declare(case, "999000", days_ago=366 * world.programme.de_minimis_years, grantor="Fylkeskommunen")
+    declare(case, "777000", days_ago=10, kind=SupportDeclaration.Kind.OTHER, grantor="Forskningsrådet")
 
     page = page_as(client, world.adviser_a, case)
 
@@ -259,13 +250,7 @@ def test_the_de_minimis_reading_counts_declared_support_and_grants_made_here(wor
 
 def test_the_de_minimis_reading_says_when_the_amount_applied_for_does_not_fit(world, client):
     case = case_in(world, State.SCREENING)
-    SupportDeclaration.objects.create(
-        application=case.application,
-        kind=SupportDeclaration.Kind.DE_MINIMIS,
-        grantor="Innovasjon Norge",
-        granted_on=clock.today() - dt.timedelta(days=30),
-        amount=Decimal("3300000"),
-    )
+    declare(case, "3300000", days_ago=30)
 
     page = page_as(client, world.adviser_a, case)
 
