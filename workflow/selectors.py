@@ -45,7 +45,7 @@ _money = DecimalField(max_digits=16, decimal_places=2)
 @cache
 def _sum(kind: str, prefix: str = "") -> Coalesce:
     # Built once per kind (an expression is copied, never changed, by the queries that use
-    # it): building the budget's dozen sums anew cost as much as running their queries.
+    # it): building such sums anew for every query cost as much as running the queries.
     return Coalesce(Sum(f"{prefix}amount", filter=Q(**{f"{prefix}kind": kind})), Value(ZERO), output_field=_money)
 
 
