@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from applications.models import (
@@ -283,27 +283,19 @@ class Budget:
 
 
 def application_budget(*, application: Application) -> Budget:
-    """Totals in two aggregate queries, whatever the number of lines."""
-    costs = dict(
-        application.cost_lines.order_by()
-        .values("category")
-        .annotate(total=Sum("amount"))
-        .values_list("category", "total")
+    """Totals of the application's lines, in two queries (an application has a handful)."""
+    return budget_of_lines(
+        cost_lines=application.cost_lines.all(),
+        financing_lines=application.financing_lines.all(),
+        share_max=application.programme.support_share_max,
     )
-    financing = dict(
-        application.financing_lines.order_by()
-        .values("source")
-        .annotate(total=Sum("amount"))
-        .values_list("source", "total")
-    )
-    return budget_of(costs=costs, financing=financing, share_max=application.programme.support_share_max)
 
 
 def budget_of_lines(
     *, cost_lines: Iterable[CostLine], financing_lines: Iterable[FinancingLine], share_max: Decimal
 ) -> Budget:
-    """``application_budget`` for lines a page has read already (the staff case page shows
-    them too): the same totals without the two aggregate queries."""
+    """The totals by category and by source of the lines given; the staff case page gives
+    the lines it lists, read once."""
     costs: dict[str, Decimal] = {}
     for cost in cost_lines:
         costs[cost.category] = costs.get(cost.category, Decimal("0.00")) + cost.amount

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
-from applications.models import Application, Attachment, SupportDeclaration
+from applications.models import Application, Attachment, FinancingLine, SupportDeclaration
 from programme import clock
 from programme.models import BudgetYear, Contribution, Programme
 from workflow.models import (
@@ -139,6 +139,17 @@ def _figure_sums() -> dict[str, Coalesce]:
     }
 
 
+@cache
+def applied_amount(application: str = "application") -> Coalesce:
+    """The amount applied for from this programme: the sum of the financing lines of the
+    application at ``application`` (its path from the outer query's model: "application" on a
+    case, "case__application" on an agenda item).  Built once per path (an expression is
+    copied, never changed, by the queries that use it)."""
+    return sum_of(
+        FinancingLine.objects.filter(application=OuterRef(application), source=FinancingLine.Source.THIS_PROGRAMME)
+    )
+
+
 def sum_of(rows: QuerySet[Any], amount: Any = "amount") -> Coalesce:
     """The sum of ``amount`` over ``rows`` (tied to the outer query by ``OuterRef``) as a
     subquery, zero for no rows.  A plain SUM rather than Django's grouped aggregate: the same
@@ -188,23 +199,20 @@ def de_minimis_status(
     same organisation number (in any programme), each converted at the deciding programme's rate.
 
     ``declarations``: all of the application's declarations, as the caller has read them
-    (else the declared sum is read here)."""
+    (else read here)."""
     programme: Programme = application.programme
     since = on - relativedelta(years=programme.de_minimis_years)
     rate = programme.eur_nok_rate
     if declarations is None:
-        declared_nok = application.support_declarations.filter(
-            kind=SupportDeclaration.Kind.DE_MINIMIS, granted_on__gt=since, granted_on__lte=on
-        ).aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=_money))["total"]
-    else:
-        declared_nok = sum(
-            (
-                declaration.amount
-                for declaration in declarations
-                if declaration.kind == SupportDeclaration.Kind.DE_MINIMIS and since < declaration.granted_on <= on
-            ),
-            ZERO,
-        )
+        declarations = application.support_declarations.all()
+    declared_nok = sum(
+        (
+            declaration.amount
+            for declaration in declarations
+            if declaration.kind == SupportDeclaration.Kind.DE_MINIMIS and since < declaration.granted_on <= on
+        ),
+        ZERO,
+    )
     here = LedgerEntry.objects.filter(
         case__application__company__org_number=application.company.org_number,
         case__offer__legal_basis="de_minimis",

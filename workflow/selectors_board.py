@@ -16,10 +16,10 @@ from functools import cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from applications.models import CostLine, FinancingLine, SupportDeclaration
+from applications.models import CostLine, SupportDeclaration
 from programme import clock
 from programme.held_roles import HeldRole, read_held_roles
 from programme.models import BudgetYear, Programme, StaffRole, User
@@ -35,10 +35,9 @@ from workflow.models import (
     Recommendation,
     State,
 )
-from workflow.selectors import BudgetFigures, DeMinimis, budget_year_with_figures, sum_of
+from workflow.selectors import BudgetFigures, DeMinimis, applied_amount, budget_year_with_figures, sum_of
 
 ZERO = Decimal("0.00")
-_money = DecimalField(max_digits=16, decimal_places=2)
 
 
 # --- who sees the board's pages --------------------------------------------------------------
@@ -188,8 +187,8 @@ class Agenda:
 # The agenda's subqueries are built once (an expression is copied, never changed, by the
 # queries that use it): building them anew cost half as much as running the agenda's query.
 @cache
-def _line_sum(model: type, **filters: Any) -> Coalesce:
-    return sum_of(model.objects.filter(application=OuterRef("case__application"), **filters))
+def _total_cost() -> Coalesce:
+    return sum_of(CostLine.objects.filter(application=OuterRef("case__application")))
 
 
 AGENDA_CASE_FIELDS = (
@@ -230,8 +229,8 @@ def _agenda_items(meeting: BoardMeeting, *, since: date, on: date) -> list[Agend
         # application's other columns, long texts among them, cost more to read than the rows).
         .only(*AGENDA_CASE_FIELDS)
         .annotate(
-            total_cost=_line_sum(CostLine),
-            applied_amount=_line_sum(FinancingLine, source=FinancingLine.Source.THIS_PROGRAMME),
+            total_cost=_total_cost(),
+            applied_amount=applied_amount("case__application"),
             latest_meeting_id=_latest_meeting(),
             declared_de_minimis=declared,
         )

@@ -15,23 +15,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache, cached_property, reduce
+from functools import cached_property, reduce
 from operator import or_
 from typing import Any, NamedTuple
 
 from django.db.models import Case as Switch
-from django.db.models import Count, F, OrderBy, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, F, OrderBy, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from applications.models import FinancingLine
 from programme import clock
 from programme.held_roles import HeldRole, read_held_roles
 from programme.models import FocusArea, Municipality, Programme, StaffRole
 from workflow.models import FINAL_STATES, PHASES, Case, State
-from workflow.selectors import sum_of
+from workflow.selectors import applied_amount
 
 # The states in which the screening service level runs (SPEC §2: submission → completed screening).
 SCREENING_CLOCK_STATES = (State.SUBMITTED, State.SCREENING)
@@ -161,17 +160,6 @@ def scope_of(roles: Iterable[HeldRole]) -> StaffScope | None:
         whole_programme_ids=frozenset(whole),
         adviser_municipalities={pk: frozenset(ids) for pk, ids in adviser.items()},
         programme_list=tuple(sorted(programmes.values(), key=lambda programme: (programme.name, programme.pk))),
-    )
-
-
-@cache
-def applied_amount() -> Coalesce:
-    """The amount applied for from this programme: the sum of the application's financing lines.
-
-    Built once: an expression is copied, never changed, by every query that uses it, and
-    building the subquery anew cost more than a tenth of the worklist's own time."""
-    return sum_of(
-        FinancingLine.objects.filter(application=OuterRef("application"), source=FinancingLine.Source.THIS_PROGRAMME)
     )
 
 
