@@ -281,6 +281,26 @@ def _agenda_items(meeting: BoardMeeting, *, since: date, on: date) -> list[Agend
     return items
 
 
+def _granted_de_minimis_read(org_numbers: list[str], since: date, on: date) -> QuerySet[LedgerEntry]:
+    """De minimis support granted here to these organisation numbers, decided in the period
+    (since, on], per organisation number, case and kind (commit or release)."""
+    return (
+        LedgerEntry.objects.filter(
+            case__application__company__org_number__in=org_numbers,
+            case__offer__legal_basis="de_minimis",
+            case__offer__decision__decided_at__date__gt=since,
+            case__offer__decision__decided_at__date__lte=on,
+            kind__in=[LedgerEntry.Kind.COMMIT, LedgerEntry.Kind.RELEASE],
+        )
+        .values("case__application__company__org_number", "case_id", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+
+
+_GRANTED_DE_MINIMIS = Prepared(_granted_de_minimis_read, org_numbers=list[str], since=date, on=date)
+
+
 def _de_minimis_by_case(
     programme: Programme, items: list[AgendaItem], *, since: date, on: date
 ) -> dict[int, DeMinimis]:
@@ -292,17 +312,7 @@ def _de_minimis_by_case(
     # Per organisation number: the sum over all its cases, and each case's own part.
     granted_by_org: dict[str, Decimal] = {}
     granted_by_case: dict[int, Decimal] = {}
-    rows = (
-        LedgerEntry.objects.filter(
-            case__application__company__org_number__in=org_numbers,
-            case__offer__legal_basis="de_minimis",
-            case__offer__decision__decided_at__date__gt=since,
-            case__offer__decision__decided_at__date__lte=on,
-            kind__in=[LedgerEntry.Kind.COMMIT, LedgerEntry.Kind.RELEASE],
-        )
-        .values("case__application__company__org_number", "case_id", "kind")
-        .annotate(total=Sum("amount"))
-    )
+    rows = _GRANTED_DE_MINIMIS.rows(org_numbers=sorted(org_numbers), since=since, on=on)
     for row in rows:
         org_number, case_id = row["case__application__company__org_number"], row["case_id"]
         amount = row["total"] if row["kind"] == LedgerEntry.Kind.COMMIT else -row["total"]
@@ -321,6 +331,66 @@ def _de_minimis_by_case(
     return result
 
 
+def _columns(model: type[Model]) -> dict[str, str]:
+    """Every column of ``model``, as a prepared read of it names them."""
+    return {field.attname: field.attname for field in model._meta.concrete_fields}
+
+
+def _person(path: str = "") -> dict[str, str]:
+    """What a person is shown by (``User.__str__``: the full name, else the e-mail address),
+    reached by ``path`` from the read's model."""
+    return {name: f"{path}__{name}" if path else name for name in ("id", "first_name", "last_name", "email")}
+
+
+_PERSON = _person()
+_MEMBERS = Prepared(
+    lambda meeting: (
+        User.objects.filter(board_meetings=meeting)
+        .order_by("first_name", "last_name", "email")
+        .values(*_PERSON.values())
+    ),
+    meeting=int,
+)
+# The agenda's decisions, recommendations and conflicts, each with the person who made it.
+_DECISION, _DECIDED_BY = _columns(Decision), _person("decided_by")
+_DECISIONS = Prepared(
+    lambda meeting: (
+        Decision.objects.filter(meeting_id=meeting)
+        .order_by("decided_at", "pk")
+        .values(*_DECISION.values(), *_DECIDED_BY.values())
+    ),
+    meeting=int,
+)
+_RECOMMENDATION, _ADVISER = _columns(Recommendation), _person("adviser")
+_RECOMMENDATIONS = Prepared(
+    lambda cases: (
+        Recommendation.objects.filter(case_id__in=cases)
+        .order_by("case_id", "-created_at", "-pk")
+        .values(*_RECOMMENDATION.values(), *_ADVISER.values())
+    ),
+    cases=list[int],
+)
+_CONFLICT, _DECLARANT = _columns(ConflictDeclaration), _person("user")
+_CONFLICTS = Prepared(
+    lambda cases: (
+        ConflictDeclaration.objects.filter(case_id__in=cases)
+        .order_by("pk")
+        .values(*_CONFLICT.values(), *_DECLARANT.values())
+    ),
+    cases=list[int],
+)
+
+
+def _decisions_at(meeting: BoardMeeting) -> list[Decision]:
+    """The meeting's decisions in the order they were made, each with who recorded it."""
+    decisions = []
+    for row in _DECISIONS.rows(meeting=meeting.pk):
+        decision = loaded(Decision, row, _DECISION)
+        decision.decided_by = loaded(User, row, _DECIDED_BY) if row["decided_by__id"] is not None else None
+        decisions.append(decision)
+    return decisions
+
+
 def meeting_agenda(*, meeting: BoardMeeting, user: Any = None, roles: Iterable[HeldRole] | None = None) -> Agenda:
     """The agenda in order, with the running budget: it starts from what is available in the
     meeting's budget year now (decisions already made are in that figure), and each case still
@@ -336,12 +406,10 @@ def meeting_agenda(*, meeting: BoardMeeting, user: Any = None, roles: Iterable[H
     items = _agenda_items(meeting, since=since, on=on)
     budget_year, figures = budget_year_with_figures(programme=programme, year=meeting.date.year)
     decisions: dict[int, Decision] = {}
-    ordered_decisions = list(
-        Decision.objects.filter(meeting=meeting).select_related("decided_by").order_by("decided_at", "pk")
-    )
+    ordered_decisions = _decisions_at(meeting)
     for decision in ordered_decisions:
         decisions[decision.case_id] = decision  # the latest decision on the case at this meeting
-    members = list(meeting.members.order_by("first_name", "last_name", "email"))
+    members = [loaded(User, row, _PERSON) for row in _MEMBERS.rows(meeting=meeting.pk)]
     member_ids = {member.pk for member in members}
     if roles is None:
         kinds = roles_in(user, programme.pk)
@@ -354,16 +422,15 @@ def meeting_agenda(*, meeting: BoardMeeting, user: Any = None, roles: Iterable[H
     # Read by hand rather than with prefetch_related, which builds a queryset per case.
     case_ids = [item.case_id for item in items]
     latest_recommendation: dict[int, Recommendation] = {}
-    for recommendation in (
-        Recommendation.objects.filter(case_id__in=case_ids)
-        .select_related("adviser")
-        .order_by("case_id", "-created_at", "-pk")
-    ):
+    for row in _RECOMMENDATIONS.rows(cases=case_ids):
+        recommendation = loaded(Recommendation, row, _RECOMMENDATION)
+        recommendation.adviser = loaded(User, row, _ADVISER)
         latest_recommendation.setdefault(recommendation.case_id, recommendation)
     conflicts_by_case: dict[int, list[ConflictDeclaration]] = {case_id: [] for case_id in case_ids}
-    for conflict in ConflictDeclaration.objects.filter(case_id__in=case_ids).select_related("user").order_by("pk"):
+    for row in _CONFLICTS.rows(cases=case_ids):
+        conflict = loaded(ConflictDeclaration, row, _CONFLICT)
+        conflict.user = loaded(User, row, _DECLARANT)
         conflicts_by_case[conflict.case_id].append(conflict)
-
     rows = []
     running = figures.available if figures is not None else None
     for item in items:
