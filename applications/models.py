@@ -40,7 +40,11 @@ class Company(models.Model):
     """A company (foretak) that applies; its people act for it."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="companies")
-    org_number = models.CharField(_("organisation number"), max_length=9, validators=[validate_org_number])
+    # Indexed on its own: the de minimis headroom sums support across programmes by the
+    # organisation number alone (workflow.selectors, the board agenda).
+    org_number = models.CharField(
+        _("organisation number"), max_length=9, validators=[validate_org_number], db_index=True
+    )
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=4, blank=True)
