@@ -160,9 +160,13 @@ class Prepared:
         self._compiled: dict[tuple[str, str, tuple[int, ...]], _Compiled | None] = {}
 
     def compiled(self, using: str, lengths: dict[str, int]) -> _Compiled | None:
+        """The read compiled for ``using``, the active time zone and these list lengths (None:
+        a read of no rows)."""
         key = (using, timezone.get_current_timezone_name(), tuple(lengths.values()))
-        if key in self._compiled:
+        try:  # one look (not "in", then a second): another thread may evict it in between
             return self._compiled[key]
+        except KeyError:
+            pass
         with self._lock:
             try:
                 compiled = _Compiled(lambda **arguments: self.build(**arguments).using(using), self.kinds, lengths)

@@ -172,3 +172,12 @@ def test_loaded_makes_an_instance_with_the_rest_deferred(budget: dict[str, Any])
 def test_placeholder_counts_are_bounded() -> None:
     with pytest.raises(ValueError, match="at most"):
         FRAMES.rows(programme=1, years=list(range(10_001)))
+
+
+def test_it_keeps_a_bounded_number_of_compilations(budget: dict[str, Any]) -> None:
+    read = Prepared(_frames, programme=int, years=list[int])
+    pk = budget["programme"].pk
+    for length in range(1, 70):
+        assert [row["year"] for row in read.rows(programme=pk, years=[2024] * length)] == [2024]
+    assert len(read._compiled) == 64
+    assert [row["year"] for row in read.rows(programme=pk, years=[2026])] == [2026]  # compiled again

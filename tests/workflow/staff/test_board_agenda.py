@@ -392,7 +392,7 @@ def test_what_people_typed_is_shown_escaped_on_the_agenda_in_both_languages(tigh
 
 
 def test_the_agenda_pack_and_minutes_read_as_many_queries_for_200_cases_as_for_10(world: World) -> None:
-    # The agenda reads only the columns it shows (AGENDA_CASE_FIELDS); a template reading
+    # The agenda reads only the columns it shows (AGENDA_FIELDS); a template reading
     # another column would load it case by case.  The documents' templates are drawn here.
     from django.template.loader import render_to_string
 
