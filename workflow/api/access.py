@@ -71,3 +71,9 @@ class VisibleScope:
 
     def focus_areas(self) -> QuerySet[FocusArea]:
         return FocusArea.objects.filter(application__case__in=self._case_ids()).distinct().order_by("name", "pk")
+
+    @property
+    def programme_list(self) -> tuple[Programme, ...]:
+        """The programmes as objects, as the worklist's scope holds them: the overdue filter
+        reads each one's screening service level."""
+        return tuple(self.programmes())
