@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import F
 
 from programme.models import Programme, StaffRole
+from programme.prepared import Prepared, loaded
 
 _ON_REQUEST = "_np_held_roles"
 # The request being answered in this thread (or task), for the permission predicates, which
@@ -31,24 +32,39 @@ class HeldRole:
     municipality_ids: frozenset[int]  # advisers' municipalities; empty for the other roles
 
 
+_ROLE = {field.attname: field.attname for field in StaffRole._meta.concrete_fields}
+_PROGRAMME = {field.attname: f"programme__{field.attname}" for field in Programme._meta.concrete_fields}
+# Read on every page, so compiled once (programme.prepared).  Sorted in Python, not by the
+# database: a person holds a handful of roles, and ordering by the programme's code cost more
+# to build into the query than the query took to run.
+_ROLES = Prepared(
+    lambda user: (
+        StaffRole.objects.filter(user_id=user)
+        .order_by()
+        .values(*_ROLE.values(), *_PROGRAMME.values(), municipality_id=F("municipalities__pk"))
+    ),
+    user=int,
+)
+
+
 def read_held_roles(user: Any) -> list[HeldRole]:
     """The roles of ``user`` in the order of the programmes' codes; none for anyone not logged in."""
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return []
     # One row per role and municipality (a role without municipalities gives one row, None).
-    # Sorted here, not by the database: a person holds a handful of roles, and ordering by
-    # the programme's code cost more to build into the query than the query took to run.
-    rows = (
-        StaffRole.objects.filter(user=user)
-        .select_related("programme")
-        .annotate(municipality_id=F("municipalities__pk"))
-        .order_by()
-    )
     roles: dict[int, tuple[StaffRole, set[int]]] = {}
-    for row in rows:
-        _role, ids = roles.setdefault(row.pk, (row, set()))
-        if row.municipality_id is not None:
-            ids.add(row.municipality_id)
+    programmes: dict[int, Programme] = {}
+    for row in _ROLES.rows(user=user.pk):
+        entry = roles.get(row["id"])
+        if entry is None:
+            role = loaded(StaffRole, row, _ROLE)
+            programme = programmes.get(row["programme_id"])
+            if programme is None:
+                programme = programmes[row["programme_id"]] = loaded(Programme, row, _PROGRAMME)
+            role.programme = programme
+            entry = roles[row["id"]] = (role, set())
+        if row["municipality_id"] is not None:
+            entry[1].add(row["municipality_id"])
     ordered = sorted(roles.values(), key=lambda entry: (entry[0].programme.code, entry[0].pk))
     return [HeldRole(role.kind, role.programme, frozenset(ids)) for role, ids in ordered]
 
