@@ -2,8 +2,8 @@
 
 Django builds and compiles a queryset anew on every call.  For a read with several subqueries
 that costs more than the database's answer: the board agenda's items and its budget year
-with its figures took 1 to 1.5 ms each to build and as much again to compile, against 2 ms of
-SQL (bench/RESULTS.md, run 8).  A ``Prepared`` read is built by Django from a function of
+with its figures took 1 ms each to build and 1.5 ms to compile, against 1.7 to 2 ms to run
+raw (bench/RESULTS.md, run 8).  A ``Prepared`` read is built by Django from a function of
 its arguments, compiled with placeholder arguments, and afterwards run through the
 connection's cursor with the real ones; its rows pass through Django's own converters (the
 same values as ``.values()`` gives, on PostgreSQL and SQLite alike).
