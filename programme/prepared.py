@@ -86,7 +86,11 @@ class _Compiled:
         if unused:
             raise ValueError(f"The read does not use the arguments {sorted(unused)}.")
         query = queryset.query
-        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        # The columns' names as Django's ValuesIterable reads them.
+        if query.selected:
+            self.names = list(query.selected)
+        else:
+            self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
         self.converters = list(
             compiler.get_converters([column for column, _, _ in compiler.select[: compiler.col_count]]).items()
         )

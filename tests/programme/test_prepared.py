@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -181,3 +181,24 @@ def test_it_keeps_a_bounded_number_of_compilations(budget: dict[str, Any]) -> No
         assert [row["year"] for row in read.rows(programme=pk, years=[2024] * length)] == [2024]
     assert len(read._compiled) == 64
     assert [row["year"] for row in read.rows(programme=pk, years=[2026])] == [2026]  # compiled again
+
+
+def test_the_columns_are_named_in_the_order_the_queryset_gives_them(budget: dict[str, Any]) -> None:
+    # An annotation named before a field: values() keeps the order it was given.
+    read = Prepared(
+        lambda programme: (
+            BudgetYear.objects.filter(programme_id=programme)
+            .annotate(next_year=F("year") + 1)
+            .order_by("year")
+            .values("next_year", "year")
+        ),
+        programme=int,
+    )
+    rows = read.rows(programme=budget["programme"].pk)
+    assert rows == list(
+        BudgetYear.objects.filter(programme=budget["programme"])
+        .annotate(next_year=F("year") + 1)
+        .order_by("year")
+        .values("next_year", "year")
+    )
+    assert rows[0] == {"next_year": 2025, "year": 2024}
