@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import F
 
 from programme.models import Programme, StaffRole
-from programme.prepared import Prepared, loaded
+from programme.prepared import Prepared, columns, loaded
 
 _ON_REQUEST = "_np_held_roles"
 # The request being answered in this thread (or task), for the permission predicates, which
@@ -32,8 +32,7 @@ class HeldRole:
     municipality_ids: frozenset[int]  # advisers' municipalities; empty for the other roles
 
 
-_ROLE = {field.attname: field.attname for field in StaffRole._meta.concrete_fields}
-_PROGRAMME = {field.attname: f"programme__{field.attname}" for field in Programme._meta.concrete_fields}
+_ROLE, _PROGRAMME = columns(StaffRole), columns(Programme, "programme")
 # Read on every page, so compiled once (programme.prepared).  Sorted in Python, not by the
 # database: a person holds a handful of roles, and ordering by the programme's code cost more
 # to build into the query than the query took to run.

@@ -206,10 +206,23 @@ class Prepared:
         return result
 
 
+def columns(model: type[Model], path: str = "") -> dict[str, str]:
+    """Every column of ``model`` as ``loaded`` takes them: each field's attribute name to its
+    key in a read's rows, the model reached by ``path`` from the read's model (``""``: the
+    read's model itself)."""
+    return {
+        field.attname: f"{path}__{field.attname}" if path else field.attname for field in model._meta.concrete_fields
+    }
+
+
 def loaded(model: type[Model], row: dict[str, Any], fields: dict[str, str], using: str = DEFAULT_DB_ALIAS) -> Any:
     """A model instance from a prepared row, as the ORM makes one from a query with
     ``.only()``: ``fields`` maps each field's attribute name to its key in ``row``; the
-    others are deferred (read from the database if ever asked for)."""
+    others are deferred (read from the database if ever asked for).  None where the row has
+    no primary key for the model, as ``select_related`` gives for a related object that is
+    not there (an outer join that found nothing)."""
+    if row[fields[model._meta.pk.attname]] is None:
+        return None
     # from_db takes the loaded values in the order of the model's fields.
     names = [field.attname for field in model._meta.concrete_fields if field.attname in fields]
     return model.from_db(using, names, [row[fields[name]] for name in names])

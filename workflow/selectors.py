@@ -22,7 +22,7 @@ from django_fsm import has_transition_perm
 from applications.models import Application, Attachment, FinancingLine, SupportDeclaration
 from programme import clock
 from programme.models import BudgetYear, Contribution, Programme
-from programme.prepared import Prepared, loaded
+from programme.prepared import Prepared, columns, loaded
 from workflow.models import (
     Case,
     CaseFile,
@@ -113,19 +113,19 @@ def budget_year_with_figures(*, programme: Programme, year: int) -> tuple[Budget
     if not rows:  # (programme, year) is unique: one row or none
         return None, None
     row = rows[0]
-    budget_year = loaded(BudgetYear, row, {name: name for name in _BUDGET_YEAR_COLUMNS})
+    budget_year = loaded(BudgetYear, row, _BUDGET_YEAR_COLUMNS)
     budget_year.programme = programme  # the caller's object: not read again
     return budget_year, _figures_of(budget_year.pk, budget_year.year, row)
 
 
-_BUDGET_YEAR_COLUMNS = [field.attname for field in BudgetYear._meta.concrete_fields]
+_BUDGET_YEAR_COLUMNS = columns(BudgetYear)
 # Compiled once (programme.prepared): its seven subqueries cost more to build and compile
 # than to run, on the board agenda, which reads it on every request.
 _BUDGET_YEAR_WITH_FIGURES = Prepared(
     lambda programme, year: (
         BudgetYear.objects.filter(programme_id=programme, year=year)
         .order_by()
-        .values(*_BUDGET_YEAR_COLUMNS, **_figure_sums())
+        .values(*_BUDGET_YEAR_COLUMNS.values(), **_figure_sums())
     ),
     programme=int,
     year=int,

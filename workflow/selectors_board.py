@@ -24,7 +24,7 @@ from programme import clock
 from programme.held_roles import HeldRole, read_held_roles
 from programme.models import BudgetYear, FocusArea, Programme, StaffRole, User
 from programme.permissions import roles_in
-from programme.prepared import Prepared, loaded
+from programme.prepared import Prepared, columns, loaded
 from workflow.models import (
     AgendaItem,
     BoardMeeting,
@@ -266,8 +266,7 @@ def _agenda_items(meeting: BoardMeeting, *, since: date, on: date) -> list[Agend
             loaded(model, row, AGENDA_FIELDS[model]) for model in (AgendaItem, Case, Application, Company)
         )
         application.company = company
-        has_focus_area = row["case__application__focus_area_id"] is not None
-        application.focus_area = loaded(FocusArea, row, AGENDA_FIELDS[FocusArea]) if has_focus_area else None
+        application.focus_area = loaded(FocusArea, row, AGENDA_FIELDS[FocusArea])  # None: no focus area
         case.application = application
         # Every case on the agenda is the meeting's programme's: one object for all.
         case.programme = meeting.programme
@@ -331,11 +330,6 @@ def _de_minimis_by_case(
     return result
 
 
-def _columns(model: type[Model]) -> dict[str, str]:
-    """Every column of ``model``, as a prepared read of it names them."""
-    return {field.attname: field.attname for field in model._meta.concrete_fields}
-
-
 def _person(path: str = "") -> dict[str, str]:
     """What a person is shown by (``User.__str__``: the full name, else the e-mail address),
     reached by ``path`` from the read's model."""
@@ -352,7 +346,7 @@ _MEMBERS = Prepared(
     meeting=int,
 )
 # The agenda's decisions, recommendations and conflicts, each with the person who made it.
-_DECISION, _DECIDED_BY = _columns(Decision), _person("decided_by")
+_DECISION, _DECIDED_BY = columns(Decision), _person("decided_by")
 _DECISIONS = Prepared(
     lambda meeting: (
         Decision.objects.filter(meeting_id=meeting)
@@ -361,7 +355,7 @@ _DECISIONS = Prepared(
     ),
     meeting=int,
 )
-_RECOMMENDATION, _ADVISER = _columns(Recommendation), _person("adviser")
+_RECOMMENDATION, _ADVISER = columns(Recommendation), _person("adviser")
 _RECOMMENDATIONS = Prepared(
     lambda cases: (
         Recommendation.objects.filter(case_id__in=cases)
@@ -370,7 +364,7 @@ _RECOMMENDATIONS = Prepared(
     ),
     cases=list[int],
 )
-_CONFLICT, _DECLARANT = _columns(ConflictDeclaration), _person("user")
+_CONFLICT, _DECLARANT = columns(ConflictDeclaration), _person("user")
 _CONFLICTS = Prepared(
     lambda cases: (
         ConflictDeclaration.objects.filter(case_id__in=cases)
@@ -386,7 +380,7 @@ def _decisions_at(meeting: BoardMeeting) -> list[Decision]:
     decisions = []
     for row in _DECISIONS.rows(meeting=meeting.pk):
         decision = loaded(Decision, row, _DECISION)
-        decision.decided_by = loaded(User, row, _DECIDED_BY) if row["decided_by__id"] is not None else None
+        decision.decided_by = loaded(User, row, _DECIDED_BY)  # None: recorded by no one
         decisions.append(decision)
     return decisions
 

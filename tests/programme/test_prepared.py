@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from programme.models import BudgetYear, Contribution, User
-from programme.prepared import Prepared, loaded
+from programme.prepared import Prepared, columns, loaded
 from tests.factories import BudgetYearFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +202,15 @@ def test_the_columns_are_named_in_the_order_the_queryset_gives_them(budget: dict
         .values("next_year", "year")
     )
     assert rows[0] == {"next_year": 2025, "year": 2024}
+
+
+def test_loaded_gives_none_for_a_row_without_the_object_and_columns_name_every_field() -> None:
+    # As select_related gives for an outer join that found nothing (a decision recorded by no one).
+    person = columns(User, "decided_by")
+    assert person["id"] == "decided_by__id" and person["email"] == "decided_by__email"
+    assert set(person) == {field.attname for field in User._meta.concrete_fields}
+    assert loaded(User, dict.fromkeys(person.values()), person) is None
+    assert columns(BudgetYear) == {
+        name: name
+        for name in ("id", "programme_id", "year", "target_projects_min", "target_projects_max", "target_jobs")
+    }
