@@ -9,7 +9,9 @@ import json
 import re
 from decimal import Decimal
 
+import pytest
 from django.utils import translation
+from freezegun import freeze_time
 from pypdf import PdfReader
 
 from programme import clock
@@ -18,6 +20,14 @@ from tests.journey import case_in
 from workflow.models import State
 from workflow.selectors_evaluation import evaluation_figures, evaluation_json
 from workflow.services.evaluation import evaluation_render
+
+
+@pytest.fixture(autouse=True)
+def _in_the_spring():
+    """The cases' deadlines (a lapse 21 days after the offer) stay inside the year of the period,
+    whatever day the suite runs: in December a lapse fell into the next year."""
+    with freeze_time("2026-04-15 10:00:00", tick=True):
+        yield
 
 
 def words(text: str) -> str:
