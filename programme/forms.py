@@ -7,6 +7,17 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+
+
+class FormRenderer(TemplatesSetting):
+    """Forms drawn with the project's templates (settings.TEMPLATES): ``{{ form }}`` draws
+    includes/form.html and ``{{ field.as_field_group }}`` includes/field.html, the one field
+    template of every form.  Django's own widget templates and the admin's are found in the
+    apps' template folders ("django.forms" is an installed app)."""
+
+    form_template_name = "includes/form.html"
+    field_template_name = "includes/field.html"
 
 
 class DesignsystemetForm(forms.Form):

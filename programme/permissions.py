@@ -11,49 +11,28 @@ from typing import Any
 
 import rules
 
-from programme.held_roles import request_roles
-
-
-def _is_person(user: Any) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+from programme.held_roles import held_roles
 
 
 def _has_role(user: Any, programme_id: int, kind: str) -> bool:
-    # Read fresh for each request (or each call outside one): a role withdrawn a second ago
-    # must not still act.
-    if not _is_person(user):
-        return False
-    held = request_roles(user)
-    if held is not None:
-        return any(role.programme.pk == programme_id and role.kind == kind for role in held)
-    return user.staff_roles.filter(programme_id=programme_id, kind=kind).exists()
+    # Read once per user object, as Django's permissions (programme.held_roles): a request's
+    # person is a new object on every request, so a role withdrawn a second ago no longer acts.
+    return any(role.programme.pk == programme_id and role.kind == kind for role in held_roles(user))
 
 
 def roles_in(user: Any, programme_id: int) -> set[str]:
-    """The kinds of staff role the person holds in the programme, read fresh, in one query."""
-    if not _is_person(user):
-        return set()
-    held = request_roles(user)
-    if held is not None:
-        return {role.kind for role in held if role.programme.pk == programme_id}
-    return set(user.staff_roles.filter(programme_id=programme_id).values_list("kind", flat=True))
+    """The kinds of staff role the person holds in the programme."""
+    return {role.kind for role in held_roles(user) if role.programme.pk == programme_id}
 
 
 def adviser_municipality_ids(user: Any, programme_id: int) -> set[int]:
     """The municipalities whose cases this adviser may see and act on."""
-    if not _is_person(user):
-        return set()
-    held = request_roles(user)
-    if held is not None:
-        return {
-            pk
-            for role in held
-            if role.programme.pk == programme_id and role.kind == "adviser"
-            for pk in role.municipality_ids
-        }
-    return set(
-        user.staff_roles.filter(programme_id=programme_id, kind="adviser").values_list("municipalities__pk", flat=True)
-    ) - {None}
+    return {
+        pk
+        for role in held_roles(user)
+        if role.programme.pk == programme_id and role.kind == "adviser"
+        for pk in role.municipality_ids
+    }
 
 
 def is_admin_of(user: Any, programme_id: int) -> bool:

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own form and widget templates, for the template-based form renderer (FORM_RENDERER).
+    "django.forms",
     # Login throttling: failed logins per e-mail address and IP, lockout (see "Security" below).
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
@@ -62,8 +64,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # The person's staff roles read once per request for every permission check on it.
-    "programme.held_roles.RequestRolesMiddleware",
     # After the authentication: request.user.is_verified() (a code was given in this session).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -89,33 +89,16 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "programme.context_processors.staff_roles",
+                "workflow.context_processors.notifications",
             ],
         },
     },
 ]
 
-# Form widgets drawn with Jinja2 widget templates (Django's, and a few written out in one
-# template each): the same HTML as the default renderer, several times faster on pages with
-# many fields or choices (the board agenda, the worklist; bench/RESULTS.md).
-FORM_RENDERER = "programme.forms_renderer.FormRenderer"
-
-# Parts of a page drawn many times over or on every page (the board agenda's cases, the page
-# header) and the worklist page are Jinja2 templates under templates/jinja2/, rendered with
-# this engine (programme/jinja2.py); autoescaping is on, as in the Django templates.
-TEMPLATES.append(
-    {
-        "NAME": "jinja2",
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "environment": "programme.jinja2.environment",
-            "autoescape": True,
-            # For the pages drawn whole by Jinja2 (with a request): what the Django pages get.
-            "context_processors": TEMPLATES[0]["OPTIONS"]["context_processors"],
-        },
-    }
-)
+# Every form draws its fields with one template (templates/includes/field.html): Django's
+# template-based renderer with the project's form and field templates (programme/forms.py).
+# It finds Django's own widget templates and the admin's through the apps' template folders.
+FORM_RENDERER = "programme.forms.FormRenderer"
 
 WSGI_APPLICATION = "programme.wsgi.application"
 

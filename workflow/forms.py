@@ -72,8 +72,6 @@ class CaseActionForm(DesignsystemetForm):
     """
 
     rule_fields: dict[str, str] = {}
-    # ``{{ form }}`` draws every field with its label, help and message (programme/jinja2/).
-    template_name = "forms/fields.html"
 
     def add_rule_violation(self, error: RuleViolation) -> None:
         field = self.rule_fields.get(error.code)

@@ -14,16 +14,11 @@ from workflow.models import LegalBasis, MeetingDocument
 
 
 class CheckboxGroupField(forms.ModelMultipleChoiceField):
-    """Check boxes in a fieldset (programme/jinja2/forms/checkbox_group.html), drawn with
-    ``{{ form.field.as_field_group }}``; ``empty_text`` is shown when there is nothing to choose."""
+    """Check boxes in a fieldset (the field template, templates/includes/field.html), drawn
+    with ``{{ form.field.as_field_group }}``; ``empty_text`` is shown when there is nothing to
+    choose."""
 
     empty_text = _("There is nothing to choose.")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # Given to Field.__init__, which sets ``template_name`` on the instance (a class
-        # attribute would be overwritten with None there, and Django's field.html drawn).
-        kwargs.setdefault("template_name", "forms/checkbox_group.html")
-        super().__init__(*args, **kwargs)
 
 
 class MemberChoiceField(CheckboxGroupField):
@@ -52,8 +47,6 @@ class MeetingForm(DesignsystemetForm):
     def __init__(self, *args: Any, board_members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = board_members
-        # A group of check boxes has no single element for aria-describedby or a class.
-        self.fields["members"].widget.attrs = {}
 
 
 class MembersForm(DesignsystemetForm):
@@ -67,7 +60,6 @@ class MembersForm(DesignsystemetForm):
     def __init__(self, *args: Any, board_members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = board_members
-        self.fields["members"].widget.attrs = {}
 
 
 class _CaseChoiceIterator(forms.models.ModelChoiceIterator):
@@ -96,7 +88,6 @@ class AgendaAddForm(DesignsystemetForm):
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cases"].queryset = candidates
-        self.fields["cases"].widget.attrs = {}
 
 
 class MoveForm(forms.Form):

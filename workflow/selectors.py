@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 import rules
@@ -22,7 +21,6 @@ from django_fsm import has_transition_perm
 from applications.models import Application, Attachment, FinancingLine, SupportDeclaration
 from programme import clock
 from programme.models import BudgetYear, Contribution, Programme
-from programme.prepared import Prepared, columns, loaded
 from workflow.models import (
     Case,
     CaseFile,
@@ -43,10 +41,7 @@ OPEN_OFFER_STATES = (State.APPROVED, State.ACCEPTED, State.REPORTING)
 _money = DecimalField(max_digits=16, decimal_places=2)
 
 
-@cache
 def _sum(kind: str, prefix: str = "") -> Coalesce:
-    # Built once per kind (an expression is copied, never changed, by the queries that use
-    # it): building such sums anew for every query cost as much as running the queries.
     return Coalesce(Sum(f"{prefix}amount", filter=Q(**{f"{prefix}kind": kind})), Value(ZERO), output_field=_money)
 
 
@@ -109,27 +104,12 @@ def budget_year_figures(*, budget_year: BudgetYear) -> BudgetFigures:
 def budget_year_with_figures(*, programme: Programme, year: int) -> tuple[BudgetYear | None, BudgetFigures | None]:
     """The programme's budget year ``year`` and its figures, read together in one query;
     ``(None, None)`` when the programme has no budget for that year."""
-    rows = _BUDGET_YEAR_WITH_FIGURES.rows(programme=programme.pk, year=year)
-    if not rows:  # (programme, year) is unique: one row or none
+    budget_year = BudgetYear.objects.filter(programme=programme, year=year).annotate(**_figure_sums()).first()
+    if budget_year is None:
         return None, None
-    row = rows[0]
-    budget_year = loaded(BudgetYear, row, _BUDGET_YEAR_COLUMNS)
     budget_year.programme = programme  # the caller's object: not read again
-    return budget_year, _figures_of(budget_year.pk, budget_year.year, row)
-
-
-_BUDGET_YEAR_COLUMNS = columns(BudgetYear)
-# Compiled once (programme.prepared): its seven subqueries cost more to build and compile
-# than to run, on the board agenda, which reads it on every request.
-_BUDGET_YEAR_WITH_FIGURES = Prepared(
-    lambda programme, year: (
-        BudgetYear.objects.filter(programme_id=programme, year=year)
-        .order_by()
-        .values(*_BUDGET_YEAR_COLUMNS.values(), **_figure_sums())
-    ),
-    programme=int,
-    year=int,
-)
+    sums = {name: getattr(budget_year, name) for name in _figure_sums()}
+    return budget_year, _figures_of(budget_year.pk, budget_year.year, sums)
 
 
 def _figures_of(pk: int, year: int, sums: dict[str, Any]) -> BudgetFigures:
@@ -143,11 +123,9 @@ def _figures_of(pk: int, year: int, sums: dict[str, Any]) -> BudgetFigures:
     )
 
 
-@cache
 def _figure_sums() -> dict[str, Coalesce]:
     """A budget year's sums, each a subquery on the year (``OuterRef("pk")``): the frame (its
-    contributions), the ledger by kind, and the held-back part of its open offers.  Built once
-    (an expression is copied, never changed, by the queries that use it)."""
+    contributions), the ledger by kind, and the held-back part of its open offers."""
     ledger = LedgerEntry.objects.filter(budget_year=OuterRef("pk"))
     open_offers = Offer.objects.filter(budget_year=OuterRef("pk"), case__state__in=OPEN_OFFER_STATES)
     return {
@@ -157,12 +135,10 @@ def _figure_sums() -> dict[str, Coalesce]:
     }
 
 
-@cache
 def applied_amount(application: str = "application") -> Coalesce:
     """The amount applied for from this programme: the sum of the financing lines of the
     application at ``application`` (its path from the outer query's model: "application" on a
-    case, "case__application" on an agenda item).  Built once per path (an expression is
-    copied, never changed, by the queries that use it)."""
+    case, "case__application" on an agenda item)."""
     return sum_of(
         FinancingLine.objects.filter(application=OuterRef(application), source=FinancingLine.Source.THIS_PROGRAMME)
     )
@@ -178,7 +154,6 @@ def sum_of(rows: QuerySet[Any], amount: Any = "amount") -> Coalesce:
     return Coalesce(Subquery(summed, output_field=_money), Value(ZERO), output_field=_money)
 
 
-@cache
 def _still_held_back() -> Greatest:
     """An offer's hold-back not yet paid: what is left of the offer, at most the hold-back."""
     payments = LedgerEntry.objects.filter(

@@ -8,23 +8,20 @@ come from annotations and grouped aggregates, not from one query per case.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from applications.models import Application, Company, CostLine, SupportDeclaration
+from applications.models import CostLine, SupportDeclaration
 from programme import clock
-from programme.held_roles import HeldRole, read_held_roles
-from programme.models import BudgetYear, FocusArea, Programme, StaffRole, User
+from programme.held_roles import held_roles
+from programme.models import BudgetYear, Programme, StaffRole, User
 from programme.permissions import roles_in
-from programme.prepared import Prepared, columns, loaded
 from workflow.models import (
     AgendaItem,
     BoardMeeting,
@@ -44,12 +41,9 @@ ZERO = Decimal("0.00")
 # --- who sees the board's pages --------------------------------------------------------------
 
 
-def board_programme(*, user: Any, code: str, roles: Iterable[HeldRole] | None = None) -> Programme | None:
-    """The programme whose meetings this person may open: its board members and administrators.
-
-    ``roles``: the person's roles as the request has read them (``programme.held_roles``);
-    read here when not given."""
-    for role in read_held_roles(user) if roles is None else roles:
+def board_programme(*, user: Any, code: str) -> Programme | None:
+    """The programme whose meetings this person may open: its board members and administrators."""
+    for role in held_roles(user):
         if role.programme.code == code and role.kind in (StaffRole.Kind.ADMIN, StaffRole.Kind.BOARD):
             return role.programme
     return None
@@ -185,52 +179,19 @@ class Agenda:
         return sum(1 for row in self.rows if row.pending)
 
 
-# The agenda's subqueries are built once (an expression is copied, never changed, by the
-# queries that use it): building them anew cost half as much as running the agenda's query.
-@cache
 def _total_cost() -> Coalesce:
     return sum_of(CostLine.objects.filter(application=OuterRef("case__application")))
 
 
-@cache
 def _latest_meeting() -> Subquery:
     """As Case.current_agenda_item: the case's last placement is where it is decided."""
     return Subquery(AgendaItem.objects.filter(case=OuterRef("case")).order_by("-pk").values("meeting_id")[:1])
 
 
-# What the agenda, its pack and its minutes show of each case, by model: the attribute on
-# the model and its column in the read.  A case's and an application's other columns, long
-# texts among them, cost more to read than the rows; a template that asks for one of them
-# reads it case by case (a test counts the queries).
-AGENDA_FIELDS: dict[type[Model], dict[str, str]] = {
-    AgendaItem: {"id": "id", "position": "position", "meeting_id": "meeting_id", "case_id": "case_id"},
-    Case: {
-        "id": "case_id",
-        "reference": "case__reference",
-        "state": "case__state",
-        "programme_id": "case__programme_id",
-        "application_id": "case__application_id",
-    },
-    Application: {
-        "id": "case__application_id",
-        "title": "case__application__title",
-        "summary": "case__application__summary",
-        "company_id": "case__application__company_id",
-        "focus_area_id": "case__application__focus_area_id",
-    },
-    Company: {
-        "id": "case__application__company_id",
-        "name": "case__application__company__name",
-        "org_number": "case__application__company__org_number",
-    },
-    FocusArea: {"id": "case__application__focus_area_id", "name": "case__application__focus_area__name"},
-}
-_AGENDA_COLUMNS = sorted({column for fields in AGENDA_FIELDS.values() for column in fields.values()})
-
-
-def _agenda_items_read(meeting: int, since: date, on: date) -> QuerySet[AgendaItem]:
-    """The meeting's items with their cases, each with its costs, the amount applied for, the
-    meeting it is decided at and the de minimis support declared in the period (since, on]."""
+def _agenda_items(meeting: BoardMeeting, *, since: date, on: date) -> list[AgendaItem]:
+    """The meeting's items in order with their cases, each with its costs, the amount applied
+    for, the meeting it is decided at, the de minimis support declared in the period (since,
+    on], its recommendations (newest first) and its conflict declarations."""
     declared = sum_of(
         SupportDeclaration.objects.filter(
             application=OuterRef("case__application"),
@@ -239,65 +200,34 @@ def _agenda_items_read(meeting: int, since: date, on: date) -> QuerySet[AgendaIt
             granted_on__lte=on,
         )
     )
-    return (
-        AgendaItem.objects.filter(meeting_id=meeting)
-        .order_by("position", "pk")
-        .values(
-            *_AGENDA_COLUMNS,
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("case__application__company", "case__application__focus_area")
+        .annotate(
             total_cost=_total_cost(),
             applied_amount=applied_amount("case__application"),
             latest_meeting_id=_latest_meeting(),
             declared_de_minimis=declared,
         )
-    )
-
-
-# Compiled once (programme.prepared): its four subqueries cost more to build and compile than
-# to run.
-_AGENDA_ITEMS = Prepared(_agenda_items_read, meeting=int, since=date, on=date)
-
-
-def _agenda_items(meeting: BoardMeeting, *, since: date, on: date) -> list[AgendaItem]:
-    """The meeting's items in order, each with its case, application, company and focus area
-    (as ``select_related`` with ``only`` would give them) and the read's four sums."""
-    items = []
-    for row in _AGENDA_ITEMS.rows(meeting=meeting.pk, since=since, on=on):
-        item, case, application, company = (
-            loaded(model, row, AGENDA_FIELDS[model]) for model in (AgendaItem, Case, Application, Company)
+        .prefetch_related(
+            Prefetch(
+                "case__recommendations",
+                queryset=Recommendation.objects.select_related("adviser").order_by("-created_at", "-pk"),
+                to_attr="recommendations_newest_first",
+            ),
+            Prefetch(
+                "case__conflicts",
+                queryset=ConflictDeclaration.objects.select_related("user").order_by("pk"),
+                to_attr="conflict_list",
+            ),
         )
-        application.company = company
-        application.focus_area = loaded(FocusArea, row, AGENDA_FIELDS[FocusArea])  # None: no focus area
-        case.application = application
-        # Every case on the agenda is the meeting's programme's: one object for all.
-        case.programme = meeting.programme
-        item.case = case
+        .order_by("position", "pk")
+    )
+    # Every case on the agenda is the meeting's programme's: one object for all.
+    for item in items:
         item.meeting = meeting
-        item.total_cost = row["total_cost"]
-        item.applied_amount = row["applied_amount"]
-        item.latest_meeting_id = row["latest_meeting_id"]
-        item.declared_de_minimis = row["declared_de_minimis"]
-        items.append(item)
+        item.case.programme = meeting.programme
     return items
-
-
-def _granted_de_minimis_read(org_numbers: list[str], since: date, on: date) -> QuerySet[LedgerEntry]:
-    """De minimis support granted here to these organisation numbers, decided in the period
-    (since, on], per organisation number, case and kind (commit or release)."""
-    return (
-        LedgerEntry.objects.filter(
-            case__application__company__org_number__in=org_numbers,
-            case__offer__legal_basis="de_minimis",
-            case__offer__decision__decided_at__date__gt=since,
-            case__offer__decision__decided_at__date__lte=on,
-            kind__in=[LedgerEntry.Kind.COMMIT, LedgerEntry.Kind.RELEASE],
-        )
-        .values("case__application__company__org_number", "case_id", "kind")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-
-
-_GRANTED_DE_MINIMIS = Prepared(_granted_de_minimis_read, org_numbers=list[str], since=date, on=date)
 
 
 def _de_minimis_by_case(
@@ -311,7 +241,18 @@ def _de_minimis_by_case(
     # Per organisation number: the sum over all its cases, and each case's own part.
     granted_by_org: dict[str, Decimal] = {}
     granted_by_case: dict[int, Decimal] = {}
-    rows = _GRANTED_DE_MINIMIS.rows(org_numbers=sorted(org_numbers), since=since, on=on)
+    rows = (
+        LedgerEntry.objects.filter(
+            case__application__company__org_number__in=org_numbers,
+            case__offer__legal_basis="de_minimis",
+            case__offer__decision__decided_at__date__gt=since,
+            case__offer__decision__decided_at__date__lte=on,
+            kind__in=[LedgerEntry.Kind.COMMIT, LedgerEntry.Kind.RELEASE],
+        )
+        .values("case__application__company__org_number", "case_id", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
     for row in rows:
         org_number, case_id = row["case__application__company__org_number"], row["case_id"]
         amount = row["total"] if row["kind"] == LedgerEntry.Kind.COMMIT else -row["total"]
@@ -330,68 +271,12 @@ def _de_minimis_by_case(
     return result
 
 
-def _person(path: str = "") -> dict[str, str]:
-    """What a person is shown by (``User.__str__``: the full name, else the e-mail address),
-    reached by ``path`` from the read's model."""
-    return {name: f"{path}__{name}" if path else name for name in ("id", "first_name", "last_name", "email")}
-
-
-_PERSON = _person()
-_MEMBERS = Prepared(
-    lambda meeting: (
-        User.objects.filter(board_meetings=meeting)
-        .order_by("first_name", "last_name", "email")
-        .values(*_PERSON.values())
-    ),
-    meeting=int,
-)
-# The agenda's decisions, recommendations and conflicts, each with the person who made it.
-_DECISION, _DECIDED_BY = columns(Decision), _person("decided_by")
-_DECISIONS = Prepared(
-    lambda meeting: (
-        Decision.objects.filter(meeting_id=meeting)
-        .order_by("decided_at", "pk")
-        .values(*_DECISION.values(), *_DECIDED_BY.values())
-    ),
-    meeting=int,
-)
-_RECOMMENDATION, _ADVISER = columns(Recommendation), _person("adviser")
-_RECOMMENDATIONS = Prepared(
-    lambda cases: (
-        Recommendation.objects.filter(case_id__in=cases)
-        .order_by("case_id", "-created_at", "-pk")
-        .values(*_RECOMMENDATION.values(), *_ADVISER.values())
-    ),
-    cases=list[int],
-)
-_CONFLICT, _DECLARANT = columns(ConflictDeclaration), _person("user")
-_CONFLICTS = Prepared(
-    lambda cases: (
-        ConflictDeclaration.objects.filter(case_id__in=cases)
-        .order_by("pk")
-        .values(*_CONFLICT.values(), *_DECLARANT.values())
-    ),
-    cases=list[int],
-)
-
-
-def _decisions_at(meeting: BoardMeeting) -> list[Decision]:
-    """The meeting's decisions in the order they were made, each with who recorded it."""
-    decisions = []
-    for row in _DECISIONS.rows(meeting=meeting.pk):
-        decision = loaded(Decision, row, _DECISION)
-        decision.decided_by = loaded(User, row, _DECIDED_BY)  # None: recorded by no one
-        decisions.append(decision)
-    return decisions
-
-
-def meeting_agenda(*, meeting: BoardMeeting, user: Any = None, roles: Iterable[HeldRole] | None = None) -> Agenda:
+def meeting_agenda(*, meeting: BoardMeeting, user: Any = None) -> Agenda:
     """The agenda in order, with the running budget: it starts from what is available in the
     meeting's budget year now (decisions already made are in that figure), and each case still
     to be decided with a recommendation to approve takes its recommended amount off it.
 
     ``user`` only decides which decision forms the page offers; the services decide anew.
-    ``roles``: the user's roles as the request has read them (``programme.held_roles``).
     """
     programme = meeting.programme
     # The de minimis period (SPEC §5): the rolling years up to today.
@@ -400,43 +285,30 @@ def meeting_agenda(*, meeting: BoardMeeting, user: Any = None, roles: Iterable[H
     items = _agenda_items(meeting, since=since, on=on)
     budget_year, figures = budget_year_with_figures(programme=programme, year=meeting.date.year)
     decisions: dict[int, Decision] = {}
-    ordered_decisions = _decisions_at(meeting)
+    ordered_decisions = list(
+        Decision.objects.filter(meeting=meeting).select_related("decided_by").order_by("decided_at", "pk")
+    )
     for decision in ordered_decisions:
         decisions[decision.case_id] = decision  # the latest decision on the case at this meeting
-    members = [loaded(User, row, _PERSON) for row in _MEMBERS.rows(meeting=meeting.pk)]
+    members = list(meeting.members.order_by("first_name", "last_name", "email"))
     member_ids = {member.pk for member in members}
-    if roles is None:
-        kinds = roles_in(user, programme.pk)
-    else:
-        kinds = {role.kind for role in roles if role.programme.pk == programme.pk}
+    kinds = roles_in(user, programme.pk)
     is_board = StaffRole.Kind.BOARD in kinds
     is_admin = StaffRole.Kind.ADMIN in kinds
     user_id = getattr(user, "pk", None)
     de_minimis = _de_minimis_by_case(programme, items, since=since, on=on)
-    # Read by hand rather than with prefetch_related, which builds a queryset per case.
-    case_ids = [item.case_id for item in items]
-    latest_recommendation: dict[int, Recommendation] = {}
-    for row in _RECOMMENDATIONS.rows(cases=case_ids):
-        recommendation = loaded(Recommendation, row, _RECOMMENDATION)
-        recommendation.adviser = loaded(User, row, _ADVISER)
-        latest_recommendation.setdefault(recommendation.case_id, recommendation)
-    conflicts_by_case: dict[int, list[ConflictDeclaration]] = {case_id: [] for case_id in case_ids}
-    for row in _CONFLICTS.rows(cases=case_ids):
-        conflict = loaded(ConflictDeclaration, row, _CONFLICT)
-        conflict.user = loaded(User, row, _DECLARANT)
-        conflicts_by_case[conflict.case_id].append(conflict)
     rows = []
     running = figures.available if figures is not None else None
     for item in items:
         case = item.case
-        conflicts = conflicts_by_case[case.pk]
+        conflicts = case.conflict_list
         decision = decisions.get(case.pk)
         pending = case.state == State.ON_AGENDA and decision is None and item.latest_meeting_id == meeting.pk
         headroom = de_minimis[case.pk].headroom_eur
         row = AgendaRow(
             item=item,
             case=case,
-            recommendation=latest_recommendation.get(case.pk),
+            recommendation=next(iter(case.recommendations_newest_first), None),
             total_cost=item.total_cost,
             applied_amount=item.applied_amount,
             de_minimis=de_minimis[case.pk],

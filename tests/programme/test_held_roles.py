@@ -1,18 +1,18 @@
-"""A person's staff roles are read once per request (programme/held_roles.py) for the menu,
-the worklist's scope, the board pages and every permission predicate; the next request reads
-them again, and outside a request, or for another person, the predicates read the database."""
+"""A person's staff roles are read once per user object (programme/held_roles.py), as Django
+keeps a user's permissions: once per request for the menu, the worklist's scope, the board
+pages and every permission predicate; the next request, another person or another object of
+the same person reads them again."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.http import HttpResponse
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from programme.held_roles import RequestRolesMiddleware, held_roles, read_held_roles
-from programme.models import StaffRole
+from programme.held_roles import held_roles, read_held_roles
+from programme.models import StaffRole, User
 from programme.permissions import adviser_municipality_ids, is_admin_of, roles_in
 from tests.journey import World, case_in
 from workflow.models import State
@@ -43,37 +43,27 @@ def test_a_role_withdrawn_is_gone_from_the_next_request(client: Client, world: W
     assert client.get(url).status_code == 404
 
 
-def test_outside_a_request_and_for_another_person_the_predicates_read_the_database(world: World) -> None:
+def test_the_predicates_read_the_roles_once_per_user_object(world: World) -> None:
     programme_id = world.programme.pk
-    seen: dict[str, object] = {}
-
-    def view(request):  # type: ignore[no-untyped-def]
-        with CaptureQueriesContext(connection) as queries:
-            seen["own"] = (is_admin_of(request.user, programme_id), roles_in(request.user, programme_id))
-            seen["own_again"] = is_admin_of(request.user, programme_id)
-        seen["own_reads"] = _role_reads(queries)
-        with CaptureQueriesContext(connection) as queries:
-            seen["other"] = adviser_municipality_ids(world.adviser_a, programme_id)
-        seen["other_reads"] = _role_reads(queries)
-        return HttpResponse("ok")
-
-    request = RequestFactory().get("/")
-    request.user = world.admin
-    RequestRolesMiddleware(view)(request)
-    assert seen["own"] == (True, {StaffRole.Kind.ADMIN}) and seen["own_again"] is True
-    assert seen["own_reads"] == 1  # read once for the three checks
-    assert seen["other"] == {world.municipality_a.pk} and seen["other_reads"] == 1
-    # After the request, nothing is kept: the same check reads the database.
+    admin = User.objects.get(pk=world.admin.pk)  # a fresh object, as each request gets
     with CaptureQueriesContext(connection) as queries:
-        assert is_admin_of(world.admin, programme_id)
-    assert _role_reads(queries) == 1
+        assert is_admin_of(admin, programme_id)
+        assert roles_in(admin, programme_id) == {StaffRole.Kind.ADMIN}
+        assert is_admin_of(admin, programme_id)
+    assert _role_reads(queries) == 1  # read once for the three checks
+    with CaptureQueriesContext(connection) as queries:
+        assert adviser_municipality_ids(world.adviser_a, programme_id) == {world.municipality_a.pk}
+    assert _role_reads(queries) == 1  # another person: read for that person
+    # A role withdrawn: another object of the same person (the next request's) reads afresh.
+    StaffRole.objects.filter(user=world.admin, programme=world.programme).delete()
+    assert is_admin_of(admin, programme_id)  # the object read before keeps what it read
+    assert not is_admin_of(User.objects.get(pk=world.admin.pk), programme_id)
 
 
-def test_the_roles_follow_the_person_when_it_changes_during_the_request(world: World) -> None:
-    # As at login: the request's person changes from nobody to someone.
-    request = RequestFactory().get("/")
-    request.user = AnonymousUser()
-    assert held_roles(request) == []
-    request.user = world.admin
-    assert [(role.kind, role.programme.code) for role in held_roles(request)] == [("admin", world.programme.code)]
-    assert held_roles(request) == read_held_roles(world.admin)
+def test_nobody_logged_in_holds_no_role_and_reads_nothing(world: World) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        assert held_roles(AnonymousUser()) == []
+        assert held_roles(None) == []
+    assert _role_reads(queries) == 0
+    assert [(role.kind, role.programme.code) for role in held_roles(world.admin)] == [("admin", world.programme.code)]
+    assert held_roles(world.admin) == read_held_roles(world.admin)

@@ -33,11 +33,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("templates/applications/emails/invitation.txt", "{% autoescape off %}"): _PLAIN_TEXT_MAIL,
     ("templates/applications/emails/membership_request.txt", "{% autoescape off %}"): _PLAIN_TEXT_MAIL,
     ("workflow/charts.py", "mark_safe("): _SVG_CHART,
-    ("programme/jinja2.py", "mark_safe("): (
-        "page parts drawn by the Jinja2 engine with autoescaping on (settings TEMPLATES 'jinja2'): the "
-        "board agenda's cases and the worklist's table; every text in them is escaped there "
-        "(tests/workflow/staff/test_board_agenda.py, tests/workflow/staff/test_worklist.py)"
-    ),
     ("programme/services_two_factor.py", "SafeString("): (
         "the QR code of two-factor login, an SVG drawn by segno from the otpauth address: paths only, and "
         "the one text, a translated title, escaped by segno"

@@ -1,5 +1,4 @@
-"""``{{ amount|nok }}`` → ``1 250 000 kr`` (programme.money.nok_text; the Jinja2 templates use
-the same function, programme/jinja2.py)."""
+"""``{{ amount|nok }}`` → ``1 250 000 kr`` (programme.money.nok_text)."""
 
 from __future__ import annotations
 

@@ -10,20 +10,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programme.errors import RuleViolation
-from programme.held_roles import held_roles
-from programme.jinja2 import Part, remembered_gettext
 from programme.models import Programme
 from workflow import selectors_board, services
 from workflow.forms_board import (
@@ -40,7 +36,7 @@ from workflow.views.files import _serve
 
 
 def board_programme_or_404(request: HttpRequest, code: str) -> Programme:
-    programme = selectors_board.board_programme(user=request.user, code=code, roles=held_roles(request))
+    programme = selectors_board.board_programme(user=request.user, code=code)
     if programme is None:
         raise Http404
     return programme
@@ -147,23 +143,6 @@ def _decision_forms(row: selectors_board.AgendaRow) -> dict[str, Any]:
     }
 
 
-class _AgendaUrls:
-    """Each agenda case's links, reversed once per page rather than six times per case."""
-
-    def __init__(self, meeting: BoardMeeting) -> None:
-        code, pk = meeting.programme.code, meeting.pk
-        self.case = reverse("staff:case_detail", kwargs={"reference": "REF"})
-        self.move = reverse("board:agenda_move", args=[code, pk, 0])
-        self.decide = {action: reverse(f"board:decision_{action}", args=[code, pk, "REF"]) for action in DECISION_FORMS}
-
-    def for_case(self, row: selectors_board.AgendaRow) -> dict[str, str]:
-        reference = quote(row.case.reference)
-        urls = {action: url.replace("/REF/", f"/{reference}/") for action, url in self.decide.items()}
-        urls["case"] = self.case.replace("/REF/", f"/{reference}/")
-        urls["move"] = self.move.replace("/0/", f"/{row.item.pk}/")
-        return urls
-
-
 def _case_under_decision(agenda: selectors_board.Agenda, chosen: Any, bound_case_id: int | None) -> int | None:
     """The one case whose decision forms the page shows: the case a refused form was posted
     for, else the one chosen with ``?sak=<reference>``, else the first in agenda order that the
@@ -177,23 +156,6 @@ def _case_under_decision(agenda: selectors_board.Agenda, chosen: Any, bound_case
     return decidable[0].case.pk if decidable else None
 
 
-def _draw_cases(request: HttpRequest, agenda: selectors_board.Agenda, entries: list[dict[str, Any]]) -> None:
-    """Each agenda case's part of the page, drawn with the Jinja2 template (programme/jinja2.py:
-    the Django template took most of the page's time for a long agenda)."""
-    part = Part("workflow/board/agenda_case.html", request)
-    may_arrange = agenda.user_may_arrange and len(entries) > 1
-    for position, entry in enumerate(entries, start=1):
-        entry["html"] = part.draw(
-            {
-                **entry,
-                "position": position,
-                "first": position == 1,
-                "last": position == len(entries),
-                "may_arrange": may_arrange,
-            }
-        )
-
-
 def render_agenda(
     request: HttpRequest,
     meeting: BoardMeeting,
@@ -204,8 +166,7 @@ def render_agenda(
     status: int = 200,
 ) -> HttpResponse:
     """The agenda page; ``bound`` is a refused or invalid form, shown where it was posted."""
-    agenda = selectors_board.meeting_agenda(meeting=meeting, user=request.user, roles=held_roles(request))
-    urls = _AgendaUrls(meeting)
+    agenda = selectors_board.meeting_agenda(meeting=meeting, user=request.user)
     error_form: Any = None
     refusal: list[str] = []
     entries = []
@@ -224,7 +185,6 @@ def render_agenda(
                 "row": row,
                 "forms": forms,
                 "refusal": refusal if row.case.pk == bound_case_id else [],
-                "urls": urls.for_case(row),
             }
         )
     if add_form is None and agenda.user_may_arrange:
@@ -235,24 +195,17 @@ def render_agenda(
     if refusal:
         case = next(row.case for row in agenda.rows if row.case.pk == bound_case_id)
         problems = [{"message": message, "url": f"#case-{case.reference}"} for message in refusal]
-    _draw_cases(request, agenda, entries)
-    summary = {"form": error_form, "problems": problems}
-    documents = {"meeting": meeting, "outer": True, **_documents_context(meeting)}
     context = {
-        "_": remembered_gettext(),
         "meeting": meeting,
         "programme": meeting.programme,
         "agenda": agenda,
         "entries": entries,
-        "agenda_table": Part("workflow/board/agenda_table.html").draw({"entries": entries}),
         "add_form": add_form,
-        "error_summary": render_to_string("includes/error_summary.html", summary) if error_form or problems else "",
-        # A Django part: htmx asks for the document list alone while a version is being made.
-        "documents": render_to_string("workflow/board/_documents.html", documents, request=request),
+        "error_form": error_form,
+        "problems": problems,
+        **_documents_context(meeting),
     }
-    # The whole page drawn by Jinja2 (templates/jinja2/), as the worklist: the Django page
-    # frame and its lookups cost more than the meeting's facts and budget together.
-    return render(request, "workflow/board/agenda.html", context, status=status, using="jinja2")
+    return render(request, "workflow/board/agenda.html", context, status=status)
 
 
 @login_required

@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from programme.jinja2 import Part
 from workflow import selectors_staff
 from workflow.forms import CaseActionForm, CommentForm
 from workflow.forms_screening import (
@@ -90,8 +89,6 @@ def render_case(
         "forms": forms,
         "error_form": error_form,
         "refusals": [{"message": message} for message in refusals],
-        # Drawn by Jinja2: a long timeline was the page's slowest part in the Django template.
-        "timeline_events": Part("workflow/staff/timeline_events.html").draw({"events": page.events}),
     }
     return render(request, "workflow/staff/case.html", context, status=status)
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
-from urllib.parse import quote, urlencode
+from functools import cached_property
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -26,14 +26,12 @@ from django.views.decorators.http import require_GET
 
 from programme import clock
 from programme.held_roles import held_roles
-from programme.jinja2 import remembered_gettext
-from programme.money import format_nok, nok
+from programme.money import nok
 from workflow.exports import FORMATS, Value, export_response
 from workflow.filters import STATE_FILTERS, WorklistFilter
 from workflow.models import State
 from workflow.selectors_worklist import (
     DEFAULT_SORT,
-    ServiceLevel,
     StaffScope,
     WorklistRow,
     counts_by_state,
@@ -84,11 +82,15 @@ class _CountedPaginator(Paginator):
 
     def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
         super().__init__(object_list, per_page)
-        self.__dict__["count"] = count
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def _staff_scope(request: HttpRequest) -> StaffScope:
-    scope = scope_of(held_roles(request))  # the roles the menu reads too: one query for both
+    scope = scope_of(held_roles(request.user))  # the roles the menu reads too: one query for both
     if scope is None:
         raise Http404
     return scope
@@ -102,14 +104,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
     filterset = WorklistFilter(request.GET, scope=scope, names=names)
     sort = parse_sort(request.GET.get("sort"))
     query = _Query(request.GET, filter_names=list(filterset.filters), sort=sort)
-    problems = _problems(filterset)
     context: dict[str, Any] = {
-        "_": remembered_gettext(),
         "form": filterset.form,
         "sort": sort,
         "default_sort": DEFAULT_SORT,
         "list_url": reverse("worklist:list"),
-        "error_summary": render_to_string("includes/error_summary.html", {"problems": problems}) if problems else "",
+        "problems": _problems(filterset),
         "results": None,
     }
     if filterset.is_valid():
@@ -127,13 +127,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
             % {"counter": total},
             "query": query,
             "columns": _headers(query, sort),
-            "rows": _table_rows(worklist_rows(page.object_list, names=names)),
+            "rows": _with_state_labels(worklist_rows(page.object_list, names=names)),
             "page_links": _page_links(page, query),
             "summary": [(count, query.with_state(count.state), count.state in chosen_states) for count in counts],
         }
-    # The whole page drawn by Jinja2 (templates/jinja2/): the Django template's lookups per
-    # cell and per choice were most of the page's own time (bench/RESULTS.md).
-    return render(request, "workflow/staff/worklist.html", context, using="jinja2")
+    return render(request, "workflow/staff/worklist.html", context)
 
 
 @login_required
@@ -156,48 +154,10 @@ def worklist_export(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
-class _TableRow(NamedTuple):
-    """One row's cells as plain values, read by the table template as attributes (cheap in
-    Jinja2, where a dictionary's keys are looked up only after a failed attribute lookup)."""
-
-    reference: str
-    url: str
-    company: str
-    title: str
-    municipality: str
-    focus_area: str
-    state: str
-    state_label: str
-    submitted_iso: str
-    submitted: str
-    age_days: int
-    amount: str
-    adviser: str
-    level: ServiceLevel | None
-
-
-def _table_rows(rows: list[WorklistRow]) -> list[_TableRow]:
-    case_url = reverse("staff:case_detail", kwargs={"reference": "REFERENCE"}).replace("REFERENCE", "{}")
-    state_labels = {state: str(label) for state, label in State.choices}
-    return [
-        _TableRow(
-            reference=row.reference,
-            url=case_url.format(quote(row.reference)),
-            company=row.company_name,
-            title=row.application_title,
-            municipality=row.municipality_name,
-            focus_area=row.focus_area_name,
-            state=row.state,
-            state_label=state_labels.get(row.state, row.state),
-            submitted_iso=row.submitted_on.isoformat(),
-            submitted=row.submitted_on.strftime("%d.%m.%Y"),
-            age_days=row.age_days,
-            amount=format_nok(row.applied_amount),
-            adviser=row.adviser_name,
-            level=row.service_level,
-        )
-        for row in rows
-    ]
+def _with_state_labels(rows: list[WorklistRow]) -> list[tuple[WorklistRow, str]]:
+    """Each row with the label of its case's state, in the page's language."""
+    labels = dict(State.choices)
+    return [(row, labels.get(row.state, row.state)) for row in rows]
 
 
 def _export_rows(rows: Iterator[WorklistRow]) -> Iterator[list[Value]]:
@@ -209,10 +169,7 @@ def _export_rows(rows: Iterator[WorklistRow]) -> Iterator[list[Value]]:
 
 
 class _Query:
-    """The page's query string, limited to the known filters, for links that change one part.
-
-    Kept as (name, value) pairs: the page builds some thirty links, and a QueryDict copied for
-    each cost more than the links themselves."""
+    """The page's query string, limited to the known filters, for links that change one part."""
 
     def __init__(self, data: QueryDict, *, filter_names: list[str], sort: str) -> None:
         self.filters = [(name, value) for name in filter_names for value in data.getlist(name) if value != ""]

@@ -4,6 +4,7 @@ headroom and the year's available budget before and after each proposed approval
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -74,17 +75,19 @@ def test_recommended_cases_are_offered_and_placed_on_the_agenda_in_the_order_cho
 
 
 def test_the_cases_to_place_are_drawn_as_one_check_box_group(world: World, client) -> None:
-    """The candidates are drawn by the check-box group template (programme/jinja2/forms/
-    checkbox_group.html), not Django's field template: one labelled box per case with Django's
-    ids, and the field's own text when no case is waiting."""
+    """The candidates are drawn by the one field template (templates/includes/field.html): a
+    fieldset named by its legend, one labelled box per case with Django's ids, and the field's
+    own text when no case is waiting."""
     html = page(client, world.board_member, world)
     assert "Ingen innstilte saker venter på et møte." in html
     case = recommended_case(world, Decimal("200000"))
     html = page(client, world.board_member, world)
     assert "Ingen innstilte saker venter på et møte." not in html
-    assert f'<input class="ds-input" type="checkbox" name="cases" value="{case.pk}" id="id_cases_0">' in html, (
-        "not drawn by forms/checkbox_group.html"
-    )
+    assert '<fieldset class="ds-fieldset" id="field-cases">' in html
+    box = re.search(r'<input type="checkbox" name="cases"[^>]*>', html)
+    assert box is not None
+    assert f'value="{case.pk}"' in box.group(0) and 'class="ds-input"' in box.group(0)
+    assert 'id="id_cases_0"' in box.group(0)
     assert '<label class="ds-label" for="id_cases_0" data-weight="regular">' in html
 
 
@@ -368,7 +371,7 @@ def test_the_services_refuse_people_outside_the_board_and_administration(tight_w
 
 
 def test_what_people_typed_is_shown_escaped_on_the_agenda_in_both_languages(tight_world: World, client) -> None:
-    # The agenda's cases are drawn by the Jinja2 engine: its autoescaping is what keeps them safe.
+    # The agenda's cases are drawn by Django templates: their autoescaping keeps them safe.
     agenda = agenda_of_three(tight_world)
     first = agenda.cases[0]
     first.application.company.__class__.objects.filter(pk=first.application.company_id).update(

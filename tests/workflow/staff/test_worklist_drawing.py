@@ -1,6 +1,6 @@
-"""How the worklist is drawn (issue 7, the page drawn by Jinja2): typed text escaped in both
-languages, and the parts the page writes out itself (the state boxes, the selects, the links)
-exactly as Django's own widgets and QueryDict would write them."""
+"""How the worklist is drawn: typed text escaped in both languages, the state boxes and the
+selects as Django's own widgets draw them (with the marks of a wrong value), and the links
+exactly as QueryDict would encode them."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ def form_as_django_draws_it(world: World, params: dict[str, Any]) -> Form:
 
 
 def test_the_rows_name_municipality_and_focus_area_and_typed_html_is_escaped(client: Client, world: World) -> None:
-    # The table is drawn by the Jinja2 engine: its autoescaping is what keeps it safe, in both
-    # languages; the names of municipality and focus area come from the scope, not the row query.
+    # Django's autoescaping keeps the table safe, in both languages; the names of municipality
+    # and focus area come from the scope, not the row query.
     company = world.company_a
     Company.objects.filter(pk=company.pk).update(name='<script>alert("firma")</script>')
     bulk_cases(world, 1, title="<b>Tittel</b>")
@@ -55,9 +55,8 @@ def test_the_rows_name_municipality_and_focus_area_and_typed_html_is_escaped(cli
 def test_the_state_boxes_are_drawn_as_djangos_subwidgets_draw_them(
     client: Client, world: World, params: dict[str, Any]
 ) -> None:
-    """The page writes the state boxes out from the field's choices (no widget template per
-    box); each box is still exactly what Django's own subwidget draws: attributes, their
-    order, the ids the labels and the error summary point at, the checked state."""
+    """Each state box is what Django's own subwidget draws: attributes, the ids the labels and
+    the error summary point at, the checked state, and the error marks of a wrong value."""
     html = page_as(client, world.adviser_a, **params)
     drawn = re.findall(r'<input type="checkbox" name="state"[^>]*>', html)
     expected = [str(box.tag()) for box in form_as_django_draws_it(world, params)["state"]]
@@ -77,8 +76,7 @@ def test_the_state_boxes_are_drawn_as_djangos_subwidgets_draw_them(
 def test_the_selects_are_drawn_as_djangos_widgets_draw_them(
     client: Client, world: World, params: dict[str, Any]
 ) -> None:
-    """The page writes each select out from the field's choices; each is exactly what Django's
-    widget draws (through the project's form renderer): attributes and their order, the
+    """Each select is what Django's widget draws (through the project's form renderer): the
     options, which one is selected, and the error attributes of a wrong value."""
     bulk_cases(world, 1, submitted_at=dt.datetime(2020, 5, 5, 12, tzinfo=OSLO))
     html = page_as(client, world.adviser_a, **params)
@@ -92,7 +90,7 @@ def test_the_selects_are_drawn_as_djangos_widgets_draw_them(
 
 
 def test_the_links_encode_the_filters_as_django_would() -> None:
-    """The page's links (built from pairs) carry exactly what a QueryDict would encode: every
+    """The page's links carry exactly what a QueryDict would encode: every
     value of a repeated filter, odd characters escaped, the page and sort as asked."""
     from workflow.views.worklist import _Query
 
