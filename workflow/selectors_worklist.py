@@ -305,8 +305,9 @@ def worklist_rows(
 
 
 def iter_worklist_rows(cases: QuerySet[Case], *, names: ScopeNames, today: date | None = None) -> Iterator[WorklistRow]:
-    """Rows one by one, for exports of any length: one query, read in chunks."""
-    yield from _rows(cases.iterator(chunk_size=1000), names, today or clock.today())
+    """Rows one by one, for exports of any length: one query, read in chunks.  Today's date is
+    taken now, not when a streamed file reaches its first row."""
+    return _rows(cases.iterator(chunk_size=1000), names, today or clock.today())
 
 
 def _rows(cases: Iterable[dict[str, Any]], names: ScopeNames, today: date) -> Iterator[WorklistRow]:

@@ -29,7 +29,7 @@ def csv_rows(client, **params):
     response = client.get(CSV, params)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    content = response.content.decode("utf-8")
+    content = response.getvalue().decode("utf-8")  # streamed
     assert content.startswith("\ufeff"), "Excel needs the BOM to read UTF-8"
     return list(csv.reader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
 
