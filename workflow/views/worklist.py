@@ -31,15 +31,14 @@ from programme.money import format_nok, nok
 from workflow.exports import FORMATS, Value, export_response
 from workflow.filters import STATE_FILTERS, WorklistFilter
 from workflow.models import State
+from workflow.selectors_scope import Scope, scope_of
 from workflow.selectors_worklist import (
     DEFAULT_SORT,
     ServiceLevel,
-    StaffScope,
     WorklistRow,
     counts_by_state,
     iter_worklist_rows,
     parse_sort,
-    scope_of,
     sort_cases,
     worklist_cases,
     worklist_rows,
@@ -87,7 +86,7 @@ class _CountedPaginator(Paginator):
         self.__dict__["count"] = count
 
 
-def _staff_scope(request: HttpRequest) -> StaffScope:
+def _staff_scope(request: HttpRequest) -> Scope:
     scope = scope_of(held_roles(request))  # the roles the menu reads too: one query for both
     if scope is None:
         raise Http404
