@@ -104,6 +104,11 @@ WSGI_APPLICATION = "programme.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep a connection for the next requests of the same worker (opening one costs more than many
+# a page's queries), checked before it is reused, so a connection the database dropped is
+# replaced, and a database that is down still gives the 503 page. 0 closes it after each request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for a lock rather than fail at once when the worker and the web server both write.

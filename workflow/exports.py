@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpResponse
-from django.utils import timezone
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -43,11 +44,14 @@ XLSX_DATE_FORMAT = "dd.mm.yyyy"
 XLSX_DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
 XLSX_AMOUNT_FORMAT = "#,##0.00"
 XLSX_SHEET_TITLE_MAX = 31  # Excel's limit
+# Rows written to the CSV buffer before it is handed on: one chunk per row would make the
+# server write thousands of tiny pieces.
+CSV_ROWS_PER_CHUNK = 500
 
 
 def export_response(
     *, fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Value]], sheet_title: str = ""
-) -> HttpResponse:
+) -> StreamingHttpResponse:
     """The table as a download in ``fmt`` (``csv`` or ``xlsx``), named ``<filename>.<fmt>``.
 
     An unknown format is a 404: the format is part of the address, and no such file exists.
@@ -59,27 +63,61 @@ def export_response(
     raise Http404
 
 
-def csv_response(*, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Value]]) -> HttpResponse:
+def csv_response(*, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Value]]) -> StreamingHttpResponse:
     """CSV the way Norwegian Excel opens it with a double click: UTF-8 with a byte-order mark
     (without it Excel reads the file as Windows-1252 and "Østre Toten" turns to mojibake),
     ``;`` between fields and a decimal comma (a Norwegian Excel uses ``,`` for decimals, so a
     comma-separated file would split every amount in two, and ``400000.50`` would be read as
     text).  Dates are ISO 8601 (``2026-03-05``), which Excel reads as dates in any language and
-    scripts read without guessing the day/month order."""
-    response = _download(CONTENT_TYPES["csv"], f"{filename}.csv")
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_csv_text(str(header)) for header in headers])
-    for row in rows:
-        writer.writerow([_csv_value(value) for value in row])
+    scripts read without guessing the day/month order.
+
+    Streamed: the rows are written as they are read (give an iterator, e.g. a queryset's
+    ``.iterator(chunk_size=...)``), so a list of any length is sent in constant memory."""
+    response = StreamingHttpResponse(in_request_context(_csv_chunks(headers, rows)), content_type=CONTENT_TYPES["csv"])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+def _csv_chunks(headers: Sequence[str], rows: Iterable[Sequence[Value]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow([_csv_text(str(header)) for header in headers])
+    for number, row in enumerate(rows, start=1):
+        writer.writerow([_csv_value(value) for value in row])
+        if number % CSV_ROWS_PER_CHUNK == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def in_request_context(chunks: Iterator[str]) -> Iterator[str]:
+    """The chunks made in the language and time zone of the request that asked for them: a
+    streamed body is written after the view has returned, when the middleware that chose them
+    may already have moved on."""
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+
+    def made_in_context() -> Iterator[str]:
+        with translation.override(language), timezone.override(zone):
+            yield from chunks
+
+    return made_in_context()
 
 
 def xlsx_response(
     *, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Value]], sheet_title: str = ""
-) -> HttpResponse:
-    """XLSX with real number and date cells, a bold header row that stays in view, written in
-    openpyxl's write-only mode (memory stays flat however many rows there are)."""
+) -> FileResponse:
+    """XLSX with real number and date cells and a bold header row that stays in view.
+
+    openpyxl's write-only mode writes each row to a temporary file as it comes, and the
+    finished workbook is a temporary file too, sent in chunks: memory stays flat however many
+    rows there are."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(sheet_title or filename))
     sheet.freeze_panes = "A2"
@@ -92,17 +130,10 @@ def xlsx_response(
     sheet.append(header_cells)
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = _download(CONTENT_TYPES["xlsx"], f"{filename}.xlsx")
-    response.write(buffer.getvalue())
-    return response
-
-
-def _download(content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when it is sent
+    workbook.save(file)
+    file.seek(0)
+    return FileResponse(file, as_attachment=True, filename=f"{filename}.xlsx", content_type=CONTENT_TYPES["xlsx"])
 
 
 # --- CSV --------------------------------------------------------------------------------------

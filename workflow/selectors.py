@@ -35,6 +35,7 @@ from workflow.models import (
     TimelineEvent,
 )
 from workflow.permissions import has_declared_conflict, is_case_staff
+from workflow.selectors_scope import visible_scope
 
 ZERO = Decimal("0.00")
 OPEN_OFFER_STATES = (State.APPROVED, State.ACCEPTED, State.REPORTING)
@@ -225,17 +226,9 @@ def de_minimis_status(
 
 def cases_visible_to(*, user: object, programme: Programme | None = None) -> QuerySet[Case]:
     """The cases a person may see: own companies' cases, own municipalities' cases as an
-    adviser, all of a programme as board member or administrator."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return Case.objects.none()
-    staff = user.staff_roles.all()  # type: ignore[attr-defined]
-    whole_programmes = staff.filter(kind__in=["board", "admin"]).values("programme_id")
-    adviser_municipalities = staff.filter(kind="adviser").values("municipalities")
-    cases = Case.objects.filter(
-        Q(application__company__memberships__user=user)
-        | Q(programme_id__in=whole_programmes)
-        | Q(municipality_id__in=adviser_municipalities)
-    ).distinct()
+    adviser, all of a programme as board member or administrator (``selectors_scope.Scope``,
+    the rule the worklist and the API read too)."""
+    cases = visible_scope(user=user).cases()
     if programme is not None:
         cases = cases.filter(programme=programme)
     return cases

@@ -5,11 +5,13 @@ number of rows: money is summed per case in one grouped query, not case by case.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from programme import clock
@@ -36,12 +38,20 @@ def _money_by_case(case_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
     return {row["case_id"]: (row["commit"] - row["release"], row["disburse"] - row["reclaim"]) for row in rows}
 
 
-def _conflicted_case_ids(user: object, case_ids: list[int]) -> set[int]:
-    """The cases among ``case_ids`` where the person declared a conflict of interest."""
+def _conflicted_case_ids(
+    user: object, case_ids: list[int] | None = None, *, programme: Programme | None = None
+) -> set[int]:
+    """The cases among ``case_ids`` (or of ``programme``) where the person declared a
+    conflict of interest: one query, as many rows as the person's declarations."""
     pk = getattr(user, "pk", None)
     if pk is None:
         return set()
-    return set(ConflictDeclaration.objects.filter(user_id=pk, case_id__in=case_ids).values_list("case_id", flat=True))
+    declarations = ConflictDeclaration.objects.filter(user_id=pk)
+    if case_ids is not None:
+        declarations = declarations.filter(case_id__in=case_ids)
+    if programme is not None:
+        declarations = declarations.filter(case__programme=programme)
+    return set(declarations.values_list("case_id", flat=True))
 
 
 def released(*, budget_year: BudgetYear) -> Decimal:
@@ -168,15 +178,31 @@ class RegisterRow:
         return self.offer.public_register_done_at is None and due is not None and self.today > due
 
 
-def public_register_rows(*, programme: Programme, only_unregistered: bool) -> list[RegisterRow]:
+def public_register_offers(*, programme: Programme, only_unregistered: bool) -> QuerySet[Offer]:
     """The programme's awards that must be recorded in the register (EUR threshold reached
-    when granted), newest decision first; optionally only those not yet marked."""
+    when granted), newest decision first; optionally only those not yet marked.  Read them as
+    rows with ``register_rows``, a page at a time or (for a file) through ``.iterator()``."""
     offers = Offer.objects.filter(case__programme=programme, public_register_required=True)
     if only_unregistered:
         offers = offers.filter(public_register_done_at__isnull=True)
-    offers = offers.select_related("case__application__company", "decision").order_by("-decision__decided_at", "-pk")
-    today = clock.today()
-    return [RegisterRow(offer=offer, today=today) for offer in offers]
+    return offers.select_related("case__application__company", "decision").order_by("-decision__decided_at", "-pk")
+
+
+def register_rows(offers: Iterable[Offer]) -> Iterator[RegisterRow]:
+    today = clock.today()  # taken now, not when a streamed file reaches its first row
+    return (RegisterRow(offer=offer, today=today) for offer in offers)
+
+
+def overdue_register_count(*, programme: Programme) -> int:
+    """How many awards are not marked as registered 14 days after acceptance (``RegisterRow.overdue``),
+    counted by the database, so that the warning covers every page of the list."""
+    accepted_before = clock.today() - timedelta(days=REGISTER_WITHIN_DAYS)
+    return Offer.objects.filter(
+        case__programme=programme,
+        public_register_required=True,
+        public_register_done_at__isnull=True,
+        accepted_at__date__lt=accepted_before,
+    ).count()
 
 
 def register_offer(*, programme: Programme, pk: int) -> Offer | None:
@@ -205,28 +231,29 @@ def _latest_report(field: str) -> Subquery:
 
 
 def job_outcomes(*, programme: Programme) -> list[JobYear]:
-    """Per budget year, in two queries (the years, then one row per granted case)."""
+    """Per budget year, in two queries (the years, then the sums per year), whatever the
+    number of granted projects: the database adds them up."""
     budget_years = list(programme.budget_years.order_by("year"))
-    offers = (
+    sums = (
         Offer.objects.filter(budget_year__programme=programme)
         .exclude(case__state__in=ENDED_WITHOUT_PROJECT)
-        .annotate(latest_jobs=_latest_report("new_jobs"))
-        .values("budget_year_id", "case__application__new_jobs_expected", "latest_jobs")
+        .values("budget_year_id")
+        .annotate(
+            expected=Coalesce(Sum("case__application__new_jobs_expected"), ZERO),
+            reported=Coalesce(Sum(_latest_report("new_jobs")), ZERO),
+            granted_cases=Count("pk"),
+        )
         .order_by()
     )
-    totals: dict[int, list[Decimal]] = {by.pk: [ZERO, ZERO, Decimal(0)] for by in budget_years}
-    for offer in offers:
-        year = totals.setdefault(offer["budget_year_id"], [ZERO, ZERO, Decimal(0)])
-        year[0] += offer["case__application__new_jobs_expected"] or ZERO
-        year[1] += offer["latest_jobs"] or ZERO
-        year[2] += 1
+    by_year = {row["budget_year_id"]: row for row in sums}
+    empty = {"expected": ZERO, "reported": ZERO, "granted_cases": 0}
     return [
         JobYear(
             budget_year_id=by.pk,
             year=by.year,
-            granted_cases=int(totals[by.pk][2]),
-            expected=totals[by.pk][0],
-            reported=totals[by.pk][1],
+            granted_cases=by_year.get(by.pk, empty)["granted_cases"],
+            expected=Decimal(by_year.get(by.pk, empty)["expected"]),
+            reported=Decimal(by_year.get(by.pk, empty)["reported"]),
             target=by.target_jobs,
         )
         for by in budget_years
@@ -257,29 +284,30 @@ class FollowUpRow:
         return self.case.state == State.COMPLETED and not self.conflict
 
 
-def follow_up_cases(*, programme: Programme, user: object) -> list[FollowUpRow]:
-    """The programme's cases in follow-up, those still open first, in a fixed number of queries."""
-    cases = list(
+def follow_up_cases(*, programme: Programme) -> QuerySet[Case]:
+    """The programme's cases in follow-up, those still open first, with what each row shows
+    (read them as rows with ``follow_up_rows``, a page at a time)."""
+    return (
         _with_page_data(Case.objects.filter(programme=programme, state__in=FOLLOW_UP_STATES))
         .select_related("offer__budget_year")
-        .order_by("-state", "reference")  # "completed" (still reporting) before "closed"
+        .order_by("-state", "reference", "pk")  # "completed" (still reporting) before "closed"
     )
-    conflicts = _conflicted_case_ids(user, [case.pk for case in cases])
+
+
+def follow_up_rows(cases: Iterable[Case], *, programme: Programme, user: object) -> Iterator[FollowUpRow]:
+    """The rows of ``cases`` (from ``follow_up_cases``: a page, or ``.iterator()`` for a file)."""
+    conflicts = _conflicted_case_ids(user, programme=programme)
     followup = sorted(programme.job_followup_months)
-    rows = []
     for case in cases:
         reports = list(case.job_reports.all())
         reported = {report.period_months for report in reports}
-        rows.append(
-            FollowUpRow(
-                case=case,
-                reports=reports,
-                next_due=case_next_deadline(case),
-                periods_left=tuple(m for m in followup if m not in reported),
-                conflict=case.pk in conflicts,
-            )
+        yield FollowUpRow(
+            case=case,
+            reports=reports,
+            next_due=case_next_deadline(case),
+            periods_left=tuple(m for m in followup if m not in reported),
+            conflict=case.pk in conflicts,
         )
-    return rows
 
 
 def programme_case(*, programme: Programme, pk: int) -> Case | None:

@@ -5,10 +5,12 @@ and programme — never the applicant's people or anything from a case that was 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -35,8 +37,9 @@ class GrantedSupport:
     status: str  # GRANTED, or the state the grant ended in (lapsed/declined/cancelled)
 
 
-def granted_support(*, programme: Programme | str | None = None, year: int | None = None) -> list[GrantedSupport]:
-    """Every offer (tilsagn) the board has made, newest decision first, in one query.
+def granted_support(*, programme: Programme | str | None = None, year: int | None = None) -> QuerySet[Offer]:
+    """Every offer (tilsagn) the board has made, newest decision first, each row with what it
+    shows in the same query (read them as rows with ``granted_support_rows``).
 
     Listing by ``Offer`` rather than by case state is what keeps cases that were never granted
     out: an offer exists only once the board has approved, whatever happened to the case later.
@@ -53,13 +56,18 @@ def granted_support(*, programme: Programme | str | None = None, year: int | Non
         offers = offers.filter(case__programme__code=programme)
     if year is not None:
         offers = offers.filter(decision__decided_at__year=year)
-    return [_row(offer) for offer in offers]
+    return offers
+
+
+def granted_support_rows(offers: Iterable[Offer]) -> Iterator[GrantedSupport]:
+    """The public rows of ``offers`` (a page of them, or ``.iterator()`` for a file)."""
+    return (_row(offer) for offer in offers)
 
 
 def granted_support_years() -> list[int]:
     """The years in which support was granted, newest first (the page's year filter)."""
-    years = Offer.objects.annotate(year=ExtractYear("decision__decided_at")).values_list("year", flat=True)
-    return sorted(set(years), reverse=True)
+    years = Offer.objects.annotate(year=ExtractYear("decision__decided_at")).order_by("-year")
+    return list(years.values_list("year", flat=True).distinct())
 
 
 def _row(offer: Offer) -> GrantedSupport:

@@ -2,21 +2,15 @@
 each case in a fixed number of queries, the sort orders, the counts by state, and each case's
 age against the screening service level.
 
-Who sees what (SPEC §1): an adviser the cases of his or her municipalities, in each programme
-where he or she is adviser; a board member or an administrator every case of his or her
-programmes.  A person's own companies' cases are *not* part of it: applicants follow those
-on /saker/.
+Who sees what is the ``Scope`` (``workflow.selectors_scope``), shared with the API.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property, reduce
-from operator import or_
 from typing import Any, NamedTuple
 
 from django.db.models import Case as Switch
@@ -27,10 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programme import clock
-from programme.held_roles import HeldRole, read_held_roles
-from programme.models import FocusArea, Municipality, Programme, StaffRole
+from programme.models import Programme
 from workflow.models import FINAL_STATES, PHASES, Case, State
 from workflow.selectors import applied_amount
+from workflow.selectors_scope import ScopeNames
 
 # The states in which the screening service level runs (SPEC §2: submission → completed screening).
 SCREENING_CLOCK_STATES = (State.SUBMITTED, State.SCREENING)
@@ -60,107 +54,6 @@ SORTS: dict[str, tuple[str, bool]] = {
     "amount": ("applied_amount", False),
 }
 DEFAULT_SORT = "-submitted"
-
-
-@dataclass(frozen=True)
-class StaffScope:
-    """The staff roles of one person, read in one query: what the worklist may show."""
-
-    programme_ids: frozenset[int]
-    whole_programme_ids: frozenset[int]  # board member or administrator: every case
-    adviser_municipalities: dict[int, frozenset[int]] = field(default_factory=dict)  # programme → municipalities
-    # The programmes themselves, read with the roles (by name): the filter's options and
-    # each programme's service level, without another query.
-    programme_list: tuple[Programme, ...] = ()
-
-    def cases(self) -> QuerySet[Case]:
-        """Every case this person may see on the worklist, nothing else."""
-        return self._cases.all()  # a copy: the pages read it more than once, and evaluate it
-
-    def programmes(self) -> QuerySet[Programme]:
-        return Programme.objects.filter(pk__in=self.programme_ids).order_by("name")
-
-    def municipalities(self) -> QuerySet[Municipality]:
-        return self._municipalities.all()
-
-    # Built once per scope (a scope lives for one request): the filters on them cost more
-    # than copying them.
-    @cached_property
-    def _cases(self) -> QuerySet[Case]:
-        visible = [Q(programme_id__in=self.whole_programme_ids)] if self.whole_programme_ids else []
-        visible += [
-            Q(programme_id=programme_id, municipality_id__in=municipality_ids)
-            for programme_id, municipality_ids in self.adviser_municipalities.items()
-        ]
-        # No join that multiplies rows, so no DISTINCT: the counts and the sorting stay cheap.
-        return Case.objects.filter(_any_of(visible))
-
-    @cached_property
-    def _municipalities(self) -> QuerySet[Municipality]:
-        visible = [Q(programme_id__in=self.whole_programme_ids)] if self.whole_programme_ids else []
-        visible += [Q(pk__in=municipality_ids) for municipality_ids in self.adviser_municipalities.values()]
-        return Municipality.objects.filter(_any_of(visible)).order_by("name", "pk")
-
-    def focus_areas(self) -> QuerySet[FocusArea]:
-        return FocusArea.objects.filter(programme_id__in=self.programme_ids).order_by("name", "pk")
-
-    def names(self) -> ScopeNames:
-        """The programmes, municipalities and focus areas of the scope, read once (two
-        queries): the filter's options and the names in the worklist's rows."""
-        return ScopeNames(self.programme_list, tuple(self.municipalities()), tuple(self.focus_areas()))
-
-
-@dataclass(frozen=True)
-class ScopeNames:
-    """What a worklist row shows by name, looked up by id: the row query then joins neither
-    the programme, the municipality nor the focus area (fewer joins to plan on every page)."""
-
-    programmes: tuple[Programme, ...]
-    municipalities: tuple[Municipality, ...]
-    focus_areas: tuple[FocusArea, ...]
-
-    @cached_property
-    def screening_days(self) -> dict[int, int]:
-        return {programme.pk: programme.screening_days for programme in self.programmes}
-
-    @cached_property
-    def municipality_names(self) -> dict[int, str]:
-        return {municipality.pk: municipality.name for municipality in self.municipalities}
-
-    @cached_property
-    def focus_area_names(self) -> dict[int, str]:
-        return {area.pk: area.name for area in self.focus_areas}
-
-
-def _any_of(conditions: list[Q]) -> Q:
-    """The conditions joined by OR; none matches nothing."""
-    return reduce(or_, conditions) if conditions else Q(pk__in=[])
-
-
-def staff_scope(*, user: object) -> StaffScope | None:
-    """The person's staff scope, or ``None`` for anyone who holds no staff role."""
-    return scope_of(read_held_roles(user))
-
-
-def scope_of(roles: Iterable[HeldRole]) -> StaffScope | None:
-    """The staff scope the roles give (see ``programme.held_roles``), or ``None`` for none."""
-    programmes: dict[int, Programme] = {}
-    whole: set[int] = set()
-    adviser: dict[int, set[int]] = defaultdict(set)
-    for role in roles:
-        programmes[role.programme.pk] = role.programme
-        if role.kind in (StaffRole.Kind.BOARD, StaffRole.Kind.ADMIN):
-            whole.add(role.programme.pk)
-        elif role.kind == StaffRole.Kind.ADVISER and role.municipality_ids:
-            adviser[role.programme.pk] |= role.municipality_ids
-    if not programmes:
-        return None
-    return StaffScope(
-        programme_ids=frozenset(programmes),
-        whole_programme_ids=frozenset(whole),
-        adviser_municipalities={pk: frozenset(ids) for pk, ids in adviser.items()},
-        programme_list=tuple(sorted(programmes.values(), key=lambda programme: (programme.name, programme.pk))),
-    )
 
 
 def with_row_data(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -305,8 +198,9 @@ def worklist_rows(
 
 
 def iter_worklist_rows(cases: QuerySet[Case], *, names: ScopeNames, today: date | None = None) -> Iterator[WorklistRow]:
-    """Rows one by one, for exports of any length: one query, read in chunks."""
-    yield from _rows(cases.iterator(chunk_size=1000), names, today or clock.today())
+    """Rows one by one, for exports of any length: one query, read in chunks.  Today's date is
+    taken now, not when a streamed file reaches its first row."""
+    return _rows(cases.iterator(chunk_size=1000), names, today or clock.today())
 
 
 def _rows(cases: Iterable[dict[str, Any]], names: ScopeNames, today: date) -> Iterator[WorklistRow]:

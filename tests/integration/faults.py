@@ -253,6 +253,7 @@ class DatabaseProxy:
         self.port = free_port()
         self.cut = threading.Event()
         self.sent_before_cut = b""  # what the cut connection had sent PostgreSQL
+        self.cut_port: int | None = None  # the cut connection's port towards PostgreSQL
         # The proxy's own ports towards PostgreSQL: how PostgreSQL knows the web server's
         # connections (pg_stat_activity.client_port) among those of everything else.
         self.server_ports: set[int] = set()
@@ -325,6 +326,7 @@ class DatabaseProxy:
             hit, after = self._take_marker(tail + data)
             if hit:
                 self.sent_before_cut = bytes(link.sent + data if after else link.sent)
+                self.cut_port = link.server.getsockname()[1]
                 if after:
                     # PostgreSQL gets the statement and the end of the connection behind it:
                     # it runs the statement, answers into the void and closes.

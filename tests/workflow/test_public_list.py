@@ -3,6 +3,7 @@ holding every decision to grant and nothing from applications that were not gran
 
 import csv
 import io
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,8 +11,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from tests.journey import case_in
+from tests.workflow.staff.test_admin_query_counts import clone
 from workflow.models import Decision, State
 
 PAGE = reverse("public:granted_support")
@@ -29,7 +33,7 @@ def csv_rows(client, **params):
     response = client.get(CSV, params)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    content = response.content.decode("utf-8")
+    content = response.getvalue().decode("utf-8")  # streamed
     assert content.startswith("\ufeff"), "Excel needs the BOM to read UTF-8"
     return list(csv.reader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
 
@@ -123,7 +127,10 @@ def test_the_page_link_to_the_csv_keeps_the_filter(client, world):
 
 def count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+        assert response.status_code == 200
+        if response.streaming:  # the file's rows are read as it is sent
+            b"".join(response.streaming_content)
     return len(queries)
 
 
@@ -139,3 +146,27 @@ def test_the_query_count_does_not_grow_with_the_number_of_grants(client, world, 
 
     assert len(client.get(PAGE).context["rows"]) == 10
     assert with_ten == with_two
+
+
+def test_the_list_comes_fifty_a_page_with_the_filter_kept_and_the_files_hold_every_row(client, world):
+    template = case_in(world, State.APPROVED, company=world.company_a, title="Innvilget")
+    clone(template, 50)  # 51 grants: one more than a page
+
+    first, titles = page_titles(client, programme="NUP")
+    second, second_titles = page_titles(client, programme="NUP", page=2)
+
+    assert (len(titles), len(second_titles)) == (50, 1)
+    html = first.content.decode()
+    nav = re.search(r'<nav class="ds-pagination" aria-label="([^"]+)">(.*?)</nav>', html, re.DOTALL)
+    with translation.override("nb"):
+        label = gettext("Pages of the list of granted support")
+        matching = ngettext("%(counter)s decision matches the filter.", "%(counter)s decisions match the filter.", 51)
+    assert nav is not None and nav.group(1) == label
+    assert 'href="?programme=NUP&amp;page=2"' in nav.group(2), "the next page keeps the filter"
+    assert 'aria-current="page"' in nav.group(2)
+    assert matching % {"counter": 51} in html
+    # The file links hold the filter but not the page: a file has every row.
+    assert f'href="{CSV}?programme=NUP"' in second.content.decode()
+    response = client.get(CSV, {"programme": "NUP", "page": 2})
+    assert response.streaming, "the CSV is sent as it is written"
+    assert len(csv_rows(client, programme="NUP")) == 1 + 51

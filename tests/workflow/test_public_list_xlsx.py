@@ -25,7 +25,7 @@ def xlsx_rows(client, **params):
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     assert response["Content-Disposition"] == 'attachment; filename="tilskudd.xlsx"'
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
     return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 

@@ -4,13 +4,11 @@ for him or her (404), as on the pages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import rules
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from programme.models import FocusArea, Municipality, Programme
+from programme.models import Programme
 from workflow.models import Case
 from workflow.selectors import cases_visible_to
 
@@ -47,33 +45,3 @@ def programme_for_admin(*, user: object, programme: Programme) -> Programme:
     if not rules.has_perm("programme.administer", user, programme):
         raise Http404
     return programme
-
-
-@dataclass(frozen=True)
-class VisibleScope:
-    """The worklist FilterSet's scope for the API: every case the person may see (own
-    companies' cases too), and as filter choices only what those cases use, so a filter can
-    narrow the visible cases but never widen them."""
-
-    user: object
-
-    def cases(self) -> QuerySet[Case]:
-        return cases_visible_to(user=self.user)
-
-    def _case_ids(self) -> QuerySet[Case]:
-        return self.cases().order_by().values("pk")
-
-    def programmes(self) -> QuerySet[Programme]:
-        return Programme.objects.filter(cases__in=self._case_ids()).distinct().order_by("name", "pk")
-
-    def municipalities(self) -> QuerySet[Municipality]:
-        return Municipality.objects.filter(cases__in=self._case_ids()).distinct().order_by("name", "pk")
-
-    def focus_areas(self) -> QuerySet[FocusArea]:
-        return FocusArea.objects.filter(application__case__in=self._case_ids()).distinct().order_by("name", "pk")
-
-    @property
-    def programme_list(self) -> tuple[Programme, ...]:
-        """The programmes as objects, as the worklist's scope holds them: the overdue filter
-        reads each one's screening service level."""
-        return tuple(self.programmes())

@@ -10,7 +10,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.request import Request
 
-from workflow.api.access import VisibleScope
 from workflow.filters import SEARCH_MAX_LENGTH, WorklistFilter
 from workflow.models import Case, State
 from workflow.selectors_worklist import PHASE_CHOICES, SORTS, parse_sort, sort_cases
@@ -18,7 +17,7 @@ from workflow.selectors_worklist import PHASE_CHOICES, SORTS, parse_sort, sort_c
 
 class WorklistFilterBackend(BaseFilterBackend):
     def filter_queryset(self, request: Request, queryset: QuerySet[Case], view: Any) -> QuerySet[Case]:
-        scope = VisibleScope(user=request.user)
+        scope = view.scope  # the scope the view's queryset is already limited to
         filterset = WorklistFilter(request.query_params, scope=scope, queryset=queryset)  # type: ignore[arg-type]
         if not filterset.is_valid():
             # A value outside the person's scope is refused with the field's message, as on the page.

@@ -1,9 +1,11 @@
 """Cases (with the worklist's filters) and, for one case, its timeline, decisions, payments
-and job reports.  Who sees a case is ``cases_visible_to`` and ``workflow.view_case``, as on
-the case pages; staff-only timeline events only with ``workflow.view_staff_notes``."""
+and job reports.  Who sees a case is the ``Scope`` (``workflow.selectors_scope``) and
+``workflow.view_case``, as on the case pages; staff-only timeline events only with
+``workflow.view_staff_notes``."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import rules
@@ -22,7 +24,7 @@ from workflow.api.serializers import (
     TimelineEventSerializer,
 )
 from workflow.models import Case, Decision, JobReport, Payment, TimelineEvent
-from workflow.selectors import cases_visible_to
+from workflow.selectors_scope import Scope, visible_scope
 from workflow.selectors_worklist import with_row_data
 
 # Any reference but a NUL, which PostgreSQL cannot compare: such an address does not exist (404).
@@ -39,8 +41,14 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = REFERENCE_PATTERN
     filter_backends = [WorklistFilterBackend]
 
+    @cached_property
+    def scope(self) -> Scope:
+        """The worklist's scope with the person's own companies' cases: the list and its
+        filters (``WorklistFilterBackend``) read the same one."""
+        return visible_scope(user=self.request.user)
+
     def get_queryset(self) -> QuerySet[Case]:
-        return with_row_data(cases_visible_to(user=self.request.user)).select_related("offer")
+        return with_row_data(self.scope.cases()).select_related("offer")
 
     def get_object(self) -> Case:
         case = super().get_object()

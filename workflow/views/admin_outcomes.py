@@ -14,12 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from programme import clock
 from programme.errors import RuleViolation
 from programme.models import Programme
+from programme.pagination import page_links, page_of
 from workflow import selectors_admin, services
 from workflow.charts import BarGroup, grouped_bar_chart
 from workflow.exports import FORMATS, Value, export_response
@@ -57,8 +59,9 @@ def _render(
     bound: tuple[int, OnBehalfJobReportForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    years = selectors_admin.job_outcomes(programme=programme)
-    rows = selectors_admin.follow_up_cases(programme=programme, user=request.user)
+    years = selectors_admin.job_outcomes(programme=programme)  # every year, whatever the page
+    page = page_of(request, selectors_admin.follow_up_cases(programme=programme))
+    rows = selectors_admin.follow_up_rows(page.object_list, programme=programme, user=request.user)
     items = []
     for row in rows:
         form = None
@@ -78,9 +81,19 @@ def _render(
         },
         "chart": _chart(years),
         "items": items,
+        "page": page,
+        "page_links": page_links(request, page),
+        "page_query": _page_query(request),
         "error_form": bound[1] if bound else None,
     }
     return render(request, "workflow/admin/job_outcomes.html", context, status=status)
+
+
+def _page_query(request: HttpRequest) -> str:
+    """``?page=n`` of the page being shown, so that a report registered on a later page
+    comes back to that page (with its errors, or the confirmation)."""
+    number = request.GET.get("page")
+    return f"?{urlencode({'page': number})}" if number else ""
 
 
 @login_required
@@ -96,7 +109,7 @@ def job_report_on_behalf(request: HttpRequest, code: str, pk: int) -> HttpRespon
     case = selectors_admin.programme_case(programme=programme, pk=pk)
     if case is None:
         raise Http404
-    page_url = reverse("staff_admin:job_outcomes", args=[programme.code])
+    page_url = reverse("staff_admin:job_outcomes", args=[programme.code]) + _page_query(request)
     periods = _periods_left(case)
     form = OnBehalfJobReportForm(request.POST, prefix=f"jobs-{case.pk}", periods=periods)
     if not form.is_valid():
@@ -152,7 +165,8 @@ def job_reports_export(request: HttpRequest, code: str, fmt: str) -> HttpRespons
     if fmt not in FORMATS:
         raise Http404
     programme = administered_programme(request, code)
-    rows = selectors_admin.follow_up_cases(programme=programme, user=request.user)
+    cases = selectors_admin.follow_up_cases(programme=programme).iterator(chunk_size=500)
+    rows = selectors_admin.follow_up_rows(cases, programme=programme, user=request.user)
     headers = [
         _("Case"),
         _("Company"),
@@ -174,7 +188,7 @@ def job_reports_export(request: HttpRequest, code: str, fmt: str) -> HttpRespons
     )
 
 
-def _report_rows(rows: list[selectors_admin.FollowUpRow]) -> Iterator[list[Value]]:
+def _report_rows(rows: Iterator[selectors_admin.FollowUpRow]) -> Iterator[list[Value]]:
     for row in rows:
         case = row.case
         project: list[Value] = [

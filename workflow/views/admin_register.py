@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from programme import clock
 from programme.errors import RuleViolation
+from programme.pagination import page_links, page_of
 from workflow import selectors_admin, services
 from workflow.exports import FORMATS, Value, export_response
 from workflow.views.admin_budget import administered_programme
@@ -32,12 +33,15 @@ SHOW_ALL = "alle"
 def public_register(request: HttpRequest, code: str) -> HttpResponse:
     programme = administered_programme(request, code)
     show_all = request.GET.get("vis") == SHOW_ALL
-    rows = selectors_admin.public_register_rows(programme=programme, only_unregistered=not show_all)
+    offers = selectors_admin.public_register_offers(programme=programme, only_unregistered=not show_all)
+    page = page_of(request, offers)
     context = {
         "programme": programme,
-        "rows": rows,
+        "page": page,
+        "page_links": page_links(request, page),
+        "rows": list(selectors_admin.register_rows(page.object_list)),
         "show_all": show_all,
-        "overdue_count": sum(1 for row in rows if row.overdue),
+        "overdue_count": selectors_admin.overdue_register_count(programme=programme),
         "show_all_value": SHOW_ALL,
     }
     return render(request, "workflow/admin/public_register.html", context)
@@ -74,7 +78,8 @@ def public_register_export(request: HttpRequest, code: str, fmt: str) -> HttpRes
         raise Http404
     programme = administered_programme(request, code)
     show_all = request.GET.get("vis") == SHOW_ALL
-    rows = selectors_admin.public_register_rows(programme=programme, only_unregistered=not show_all)
+    offers = selectors_admin.public_register_offers(programme=programme, only_unregistered=not show_all)
+    rows = selectors_admin.register_rows(offers.iterator(chunk_size=1000))
     headers = [
         _("Case"),
         _("Company"),
@@ -96,7 +101,7 @@ def public_register_export(request: HttpRequest, code: str, fmt: str) -> HttpRes
     )
 
 
-def _register_rows(rows: list[selectors_admin.RegisterRow]) -> Iterator[list[Value]]:
+def _register_rows(rows: Iterator[selectors_admin.RegisterRow]) -> Iterator[list[Value]]:
     for row in rows:
         offer = row.offer
         company = row.case.application.company

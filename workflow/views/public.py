@@ -5,18 +5,29 @@ render; what may be shown is decided in ``workflow.selectors_public``."""
 from __future__ import annotations
 
 import csv
+import io
+from collections.abc import Iterator
 from decimal import Decimal
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from programme.models import Programme
-from workflow.exports import Value, export_response
+from programme.pagination import page_links, page_of
+from workflow.exports import Value, export_response, in_request_context
 from workflow.models import State
-from workflow.selectors_public import GRANTED, GrantedSupport, granted_support, granted_support_years
+from workflow.selectors_public import (
+    GRANTED,
+    GrantedSupport,
+    granted_support,
+    granted_support_rows,
+    granted_support_years,
+)
+
+EXPORT_CHUNK = 1000  # rows read from the database, and written to the CSV, at a time
 
 STATUS_LABELS = {
     GRANTED: _("Granted"),
@@ -60,43 +71,69 @@ def _filters(request: HttpRequest) -> tuple[GrantedSupportFilter, dict[str, obje
 
 @require_GET
 def granted_support_list(request: HttpRequest) -> HttpResponse:
+    """The list, fifty decisions a page: the whole list is tens of thousands of rows, and the
+    files below hold all of them."""
     form, filters = _filters(request)
-    rows = granted_support(**filters)  # type: ignore[arg-type]
+    page = page_of(request, granted_support(**filters))  # type: ignore[arg-type]
     context = {
         "form": form,
-        "rows": [(row, STATUS_LABELS[row.status]) for row in rows],
+        "page": page,
+        "page_links": page_links(request, page),
+        "rows": [(row, STATUS_LABELS[row.status]) for row in granted_support_rows(page.object_list)],
         "programmes": Programme.objects.order_by("name").only("code", "name"),
         "years": granted_support_years(),
         "selected_programme": filters["programme"] or "",
         "selected_year": filters["year"],
-        "query": request.GET.urlencode(),
+        "query": _without_page(request),
     }
     return render(request, "workflow/public_granted_support.html", context)
 
 
-@require_GET
-def granted_support_csv(request: HttpRequest) -> HttpResponse:
+def _without_page(request: HttpRequest) -> str:
+    """The filters of the query string, for the download links (a file holds every page)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _every_row(request: HttpRequest) -> Iterator[GrantedSupport]:
     _form, filters = _filters(request)
-    rows = granted_support(**filters)  # type: ignore[arg-type]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    offers = granted_support(**filters)  # type: ignore[arg-type]
+    return granted_support_rows(offers.iterator(chunk_size=EXPORT_CHUNK))
+
+
+@require_GET
+def granted_support_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """Streamed as it is read: the file is not held in memory, however long the list."""
+    response = StreamingHttpResponse(
+        in_request_context(_csv_lines(_every_row(request))), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="tilskudd.csv"'
-    response.write("\ufeff")  # the BOM tells Excel the file is UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(CSV_HEADER)
-    writer.writerows(_csv_row(row) for row in rows)
     return response
+
+
+def _csv_lines(rows: Iterator[GrantedSupport]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    buffer.write("\ufeff")  # the BOM tells Excel the file is UTF-8
+    writer.writerow(CSV_HEADER)
+    for number, row in enumerate(rows, start=1):
+        writer.writerow(_csv_row(row))
+        if number % EXPORT_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 @require_GET
 def granted_support_xlsx(request: HttpRequest) -> HttpResponse:
     """The same rows and columns as the CSV, with amounts as numbers and dates as dates."""
-    _form, filters = _filters(request)
-    rows = granted_support(**filters)  # type: ignore[arg-type]
     return export_response(
         fmt="xlsx",
         filename="tilskudd",
         headers=CSV_HEADER,
-        rows=[_xlsx_row(row) for row in rows],
+        rows=(_xlsx_row(row) for row in _every_row(request)),
         sheet_title="Tilskudd",
     )
 

@@ -30,14 +30,14 @@ from programme.money import nok
 from workflow.exports import FORMATS, Value, export_response
 from workflow.filters import STATE_FILTERS, WorklistFilter
 from workflow.models import State
+from workflow.selectors_scope import Scope, scope_of
 from workflow.selectors_worklist import (
     DEFAULT_SORT,
-    StaffScope,
+    ServiceLevel,
     WorklistRow,
     counts_by_state,
     iter_worklist_rows,
     parse_sort,
-    scope_of,
     sort_cases,
     worklist_cases,
     worklist_rows,
@@ -89,7 +89,7 @@ class _CountedPaginator(Paginator):
         return self._known_count
 
 
-def _staff_scope(request: HttpRequest) -> StaffScope:
+def _staff_scope(request: HttpRequest) -> Scope:
     scope = scope_of(held_roles(request.user))  # the roles the menu reads too: one query for both
     if scope is None:
         raise Http404

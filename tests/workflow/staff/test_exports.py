@@ -30,19 +30,28 @@ OSLO = ZoneInfo("Europe/Oslo")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def body(response: HttpResponse) -> bytes:
+    """The response's bytes; a streamed one is kept readable for the next look at it."""
+    if not response.streaming:
+        return response.content
+    data = b"".join(response.streaming_content)
+    response.streaming_content = [data]
+    return data
+
+
 def read_csv(response: HttpResponse) -> list[list[str]]:
-    text = response.content.decode("utf-8")
+    text = body(response).decode("utf-8")
     assert text.startswith("\ufeff"), "no byte-order mark: Excel would read the file as Windows-1252"
     return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
 
 
 def read_xlsx(response: HttpResponse) -> list[list[Any]]:
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(body(response)))
     return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
 def xlsx_cells(response: HttpResponse) -> list[list[Any]]:
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(body(response)))
     return [list(row) for row in workbook.active.iter_rows()]
 
 
