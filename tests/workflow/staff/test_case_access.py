@@ -256,7 +256,7 @@ def test_a_conflicted_person_still_reads_the_case_but_is_offered_no_action(world
     assert "You declared a conflict of interest in this case on" in page
     for action in ACTIONS:
         assert f'action="{url(action, case)}"' not in page, action
-    # The timeline keeps the declaration as written, in the language active when it was made.
+    # The timeline says it in the reader's language: Norwegian, the default.
     with translation.override("nb"):
         declared = gettext("%(person)s declared a conflict of interest and will not take part in the case.")
     assert declared % {"person": world.adviser_a} in page
