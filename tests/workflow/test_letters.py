@@ -145,7 +145,7 @@ def test_issuing_twice_keeps_one_letter_and_one_timeline_event(world, private_st
     assert case.files.filter(kind=CaseFile.Kind.LETTER).count() == 1
     events = case.events.filter(kind=TimelineEvent.Kind.DOCUMENT)
     assert events.count() == 1
-    assert f"tilsagnsbrev-{case.reference}.pdf" in events.get().comment
+    assert (events.get().action, events.get().data["name"]) == ("letter.issued", f"tilsagnsbrev-{case.reference}.pdf")
     assert len([p for p in private_storage.rglob("*") if p.is_file()]) == 1
 
 

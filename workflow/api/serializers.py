@@ -95,12 +95,30 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):
+    """An event as stored (``action`` and its ``data``, see workflow/timeline.py) and as a
+    person reads it (``text``, in the request's language); ``comment`` is what a person typed."""
+
     kind_label = serializers.CharField(source="get_kind_display")
     actor = serializers.SerializerMethodField()
+    data = serializers.DictField(read_only=True, help_text="The event's facts: amounts as decimal strings, ISO dates.")
+    text = serializers.CharField(read_only=True, help_text="What happened, in the request's language.")
 
     class Meta:
         model = TimelineEvent
-        fields = ["id", "kind", "kind_label", "from_state", "to_state", "actor", "comment", "staff_only", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "action",
+            "data",
+            "text",
+            "from_state",
+            "to_state",
+            "actor",
+            "comment",
+            "staff_only",
+            "created_at",
+        ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_actor(self, event: TimelineEvent) -> str | None:

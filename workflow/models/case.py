@@ -286,7 +286,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
 
 class TimelineEvent(models.Model):
-    """One line of the case's history; the applicant sees all but staff-only notes."""
+    """One line of the case's history; the applicant sees all but staff-only notes.
+
+    An event is stored as what happened, not as a sentence: ``action`` names it
+    (``offer.accepted``, ``payment.registered`` …) and ``data`` holds its facts (amounts as
+    strings of Decimals, dates in ISO, references, names).  ``text`` renders it when it is
+    shown, in the reader's language (``workflow/timeline.py`` lists every action);
+    ``comment`` holds only what a person typed (a note, reasons, a message).
+    """
 
     class Kind(models.TextChoices):
         TRANSITION = "transition", _("State change")
@@ -303,6 +310,8 @@ class TimelineEvent(models.Model):
     )
     from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=State.choices, blank=True)
+    action = models.CharField(_("action"), max_length=40, blank=True, db_index=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     staff_only = models.BooleanField(_("staff only"), default=False)
     created_at = models.DateTimeField(_("when"), default=clock.now, db_index=True)
@@ -314,6 +323,13 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.from_state}→{self.to_state}"
+
+    @property
+    def text(self) -> str:
+        """What happened, in the active language (the reader's), from ``action`` and ``data``."""
+        from workflow.timeline import event_text  # the renderers read models' labels
+
+        return event_text(self)
 
 
 class ConflictDeclaration(models.Model):

@@ -14,6 +14,7 @@ from programme.errors import RuleViolation
 from programme.models import BudgetYear
 from workflow.models import Case, State, TimelineEvent
 from workflow.permissions import has_declared_conflict, is_case_admin
+from workflow.timeline import ACTION_CODES, TRANSITION_ACTIONS
 
 # What a person reads: "… cannot <action>" and "Only <who> may <action>".
 ACTIONS = {
@@ -124,15 +125,23 @@ def record(
     case: Case,
     actor: Any,
     kind: str,
+    action: str,
+    data: dict[str, Any] | None = None,
     comment: str = "",
     from_state: str = "",
     to_state: str = "",
     staff_only: bool = False,
 ) -> TimelineEvent:
+    """Write a timeline event: what happened (``action``, one of ``workflow.timeline``'s) and
+    its facts (``data``, JSON: amounts as strings); ``comment`` only for what a person typed."""
+    if action not in ACTION_CODES:
+        raise ValueError(f"unknown timeline action {action!r}")
     return TimelineEvent.objects.create(
         case=case,
         actor=actor,
         kind=kind,
+        action=action,
+        data=data or {},
         comment=comment,
         from_state=from_state,
         to_state=to_state,
@@ -140,8 +149,17 @@ def record(
     )
 
 
-def fire(case: Case, name: str, actor: Any, *, comment: str = "", staff_only: bool = False) -> TimelineEvent:
-    """Fire transition ``name`` on a locked case, save it and write its timeline event.
+def fire(
+    case: Case,
+    name: str,
+    actor: Any,
+    *,
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+    staff_only: bool = False,
+) -> TimelineEvent:
+    """Fire transition ``name`` on a locked case, save it and write its timeline event (the
+    transition's action, ``workflow.timeline.TRANSITION_ACTIONS``, with ``data``).
 
     Must run inside the caller's transaction so that a later refusal rolls it all back.
     """
@@ -155,6 +173,8 @@ def fire(case: Case, name: str, actor: Any, *, comment: str = "", staff_only: bo
         case=case,
         actor=actor,
         kind=TimelineEvent.Kind.TRANSITION,
+        action=TRANSITION_ACTIONS[name],
+        data=data,
         comment=comment,
         from_state=source,
         to_state=case.state,

@@ -61,7 +61,17 @@ def agenda_add(*, meeting: BoardMeeting, case: Case, actor: Any) -> AgendaItem:
         BoardMeeting.objects.select_for_update().get(pk=meeting.pk)
         last = meeting.items.aggregate(last=Max("position"))["last"] or 0
         item = AgendaItem.objects.create(meeting=meeting, case=case, position=last + 1)
-        fire(case, "place_on_agenda", actor, comment=_("On the agenda of %(meeting)s.") % {"meeting": meeting})
+        fire(
+            case,
+            "place_on_agenda",
+            actor,
+            data={
+                "meeting_id": meeting.pk,
+                "meeting_title": meeting.title,
+                "meeting_date": meeting.date.isoformat(),
+                "programme": case.programme.code,
+            },
+        )
     return item
 
 
@@ -260,13 +270,7 @@ def decision_approve(
         LedgerEntry.objects.create(
             budget_year=budget_year, case=case, kind=LedgerEntry.Kind.COMMIT, amount=amount, created_by=actor
         )
-        fire(
-            case,
-            "approve",
-            actor,
-            comment=_("Granted %(amount)s (%(share)s %% of the costs).")
-            % {"amount": format_nok(amount), "share": number_format(share, 2)},
-        )
+        fire(case, "approve", actor, data={"amount": str(amount), "share": str(share), "offer_id": offer.pk})
         transaction.on_commit(lambda: tasks.issue_letter.delay(case.pk, "offer"))
     return offer
 
@@ -293,7 +297,7 @@ def decision_defer(*, case: Case, actor: Any, comment: str = "") -> Decision:
         decision = Decision.objects.create(
             case=case, meeting=_meeting_of(case), outcome=Decision.Outcome.DEFER, reasons=comment, decided_by=actor
         )
-        fire(case, "defer", actor, comment=comment or _("Deferred to a later meeting."))
+        fire(case, "defer", actor, comment=comment)
     return decision
 
 
@@ -319,5 +323,5 @@ def public_register_mark(*, offer: Offer, actor: Any) -> Offer:
             raise RuleViolation(_("The award is already marked as registered."))
         offer.public_register_done_at = clock.now()
         offer.save(update_fields=["public_register_done_at"])
-        record(case=case, actor=actor, kind="note", comment=_("Registered in the Register for public support."))
+        record(case=case, actor=actor, kind="note", action="offer.publicly_registered", data={"offer_id": offer.pk})
     return offer

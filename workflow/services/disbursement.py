@@ -10,7 +10,6 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from programme import clock
@@ -63,7 +62,8 @@ def _release_unpaid(case: Case, actor: Any, note: str) -> Decimal:
         case=case,
         actor=actor,
         kind=TimelineEvent.Kind.MONEY,
-        comment=_("%(amount)s released back to the budget.") % {"amount": format_nok(money.unpaid)},
+        action="commitment.released",
+        data={"amount": str(money.unpaid)},
     )
     return money.unpaid
 
@@ -72,7 +72,7 @@ def offer_accept(*, case: Case, actor: Any) -> Offer:
     """The applicant accepts the offer's terms; the start deadline begins to run."""
     with transaction.atomic():
         case = lock_case(case)
-        fire(case, "accept", actor, comment=_("Offer accepted."))
+        fire(case, "accept", actor)
         offer = Offer.objects.select_for_update().get(case=case)
         now = clock.now()
         offer.accepted_at = now
@@ -84,7 +84,7 @@ def offer_accept(*, case: Case, actor: Any) -> Offer:
 def offer_decline(*, case: Case, actor: Any, comment: str = "") -> Case:
     with transaction.atomic():
         case = lock_case(case)
-        fire(case, "decline", actor, comment=comment or _("Offer declined."))
+        fire(case, "decline", actor, comment=comment)
         _release_unpaid(case, actor, "declined")
     return case
 
@@ -93,12 +93,8 @@ def case_lapse(*, case: Case, actor: Any = None) -> Case:
     """The offer lapsed (not accepted in time, or expired); ``actor=None`` is the system."""
     with transaction.atomic():
         case = lock_case(case)
-        reason = (
-            _("The offer was not accepted by the deadline.")
-            if case.state == State.APPROVED
-            else _("The offer expired without a final payment request.")
-        )
-        fire(case, "lapse", actor, comment=reason)
+        reason = "not_accepted" if case.state == State.APPROVED else "expired"
+        fire(case, "lapse", actor, data={"reason": reason})
         _release_unpaid(case, actor, "lapsed")
     return case
 
@@ -136,7 +132,8 @@ def payment_request_create(*, case: Case, actor: Any, amount: Any, costs_to_date
             case=case,
             actor=actor,
             kind=TimelineEvent.Kind.MONEY,
-            comment=_("Part payment of %(amount)s requested.") % {"amount": format_nok(requested)},
+            action="payment.requested",
+            data={"amount": str(requested), "request_id": request.pk},
         )
     return request
 
@@ -179,12 +176,7 @@ def final_report_file(*, case: Case, actor: Any, text: str, amount: Any, costs_t
         PaymentRequest.objects.create(
             case=case, is_final=True, amount=requested, costs_to_date=costs, report=body, created_by=actor
         )
-        fire(
-            case,
-            "file_final_report",
-            actor,
-            comment=_("Final report filed; final payment of %(amount)s requested.") % {"amount": format_nok(requested)},
-        )
+        fire(case, "file_final_report", actor, data={"amount": str(requested)})
     return report
 
 
@@ -278,15 +270,16 @@ def payment_register(
             case=case,
             actor=actor,
             kind=TimelineEvent.Kind.MONEY,
-            comment=(
-                _("Final payment of %(amount)s registered.")
-                if is_final
-                else _("Part payment of %(amount)s registered.")
-            )
-            % {"amount": format_nok(paid_amount)},
+            action="payment.registered",
+            data={
+                "amount": str(paid_amount),
+                "final": is_final,
+                "payment_id": payment.pk,
+                "paid_on": payment.paid_on.isoformat(),
+            },
         )
         if is_final:
-            fire(case, "complete", actor, comment=_("Project completed; the job follow-up starts."))
+            fire(case, "complete", actor)
             _release_unpaid(case, actor, "completed under budget")
     return payment
 
@@ -307,7 +300,14 @@ def payment_request_refuse(*, request: PaymentRequest, actor: Any, reason: str) 
             )
         request.status = PaymentRequest.Status.REFUSED
         request.save(update_fields=["status"])
-        record(case=case, actor=actor, kind=TimelineEvent.Kind.MONEY, comment=text)
+        record(
+            case=case,
+            actor=actor,
+            kind=TimelineEvent.Kind.MONEY,
+            action="payment_request.refused",
+            data={"request_id": request.pk, "amount": str(request.amount)},
+            comment=text,
+        )
     return request
 
 
@@ -336,7 +336,9 @@ def payment_reclaim(*, case: Case, actor: Any, amount: Any, reason: str) -> Ledg
             case=case,
             actor=actor,
             kind=TimelineEvent.Kind.MONEY,
-            comment=_("%(amount)s paid back: %(reason)s") % {"amount": format_nok(reclaimed), "reason": text},
+            action="payment.reclaimed",
+            data={"amount": str(reclaimed)},
+            comment=text,
         )
     return entry
 
@@ -396,15 +398,11 @@ def job_report_file(
             case=case,
             actor=actor,
             kind=TimelineEvent.Kind.REPORT,
-            comment=(
-                _("Job report (registered on the company's behalf): %(jobs)s new jobs.")
-                if not applicant
-                else _("Job report: %(jobs)s new jobs.")
-            )
-            % {"jobs": number_format(jobs, 1)},
+            action="job_report.filed",
+            data={"jobs": str(jobs), "on_behalf": not applicant, "period_months": period_months},
         )
         if followup_is_over(case):
-            fire(case, "close", None, comment=_("The last job report is in; the follow-up is over."))
+            fire(case, "close", None, data={"reason": "last_job_report"})
     return report
 
 
@@ -412,5 +410,5 @@ def case_close(*, case: Case, actor: Any = None) -> Case:
     """Close a completed case when the follow-up period is over (``actor=None``: the system)."""
     with transaction.atomic():
         case = lock_case(case)
-        fire(case, "close", actor, comment=_("The job follow-up period is over."))
+        fire(case, "close", actor, data={"reason": "followup_over"})
     return case

@@ -100,8 +100,8 @@ def case_file_add(
                     case=case,
                     actor=actor,
                     kind=TimelineEvent.Kind.DOCUMENT,
-                    comment=(_("Letter: %(name)s") if kind == CaseFile.Kind.LETTER else _("Document added: %(name)s"))
-                    % {"name": name},
+                    action="letter.issued" if kind == CaseFile.Kind.LETTER else "document.added",
+                    data={"name": name, "file_id": case_file.pk},
                 )
     except Exception:
         case_file.file.delete(save=False)

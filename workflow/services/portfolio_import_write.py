@@ -204,7 +204,8 @@ def _write_row(programme: Programme, actor: Any, row: ImportRow, companies: dict
         kind=TimelineEvent.Kind.TRANSITION,
         from_state=State.SUBMITTED,
         to_state=row.state,
-        comment=_("Imported from the earlier portfolio (row %(row)s).") % {"row": row.row},
+        action="case.imported",
+        data={"row": row.row},
         created_at=decided_at or submitted_at,
     )
     return case

@@ -82,7 +82,7 @@ def application_submit(*, application: Application, actor: Any) -> Case:
             actor=actor,
             kind=TimelineEvent.Kind.TRANSITION,
             to_state=State.SUBMITTED,
-            comment=_("Application submitted."),
+            action="case.submitted",
         )
     return case
 
@@ -113,7 +113,7 @@ def case_resubmit(*, case: Case, actor: Any, comment: str = "") -> Case:
         check_transition(case, "resubmit", actor)
         application = Application.objects.select_for_update().get(pk=case.application_id)
         _refuse_problems(application)
-        fire(case, "resubmit", actor, comment=comment or _("Application completed and submitted again."))
+        fire(case, "resubmit", actor, comment=comment)
         application.status = Application.Status.SUBMITTED
         application.save(update_fields=["status", "updated_at"])
     return case
@@ -159,7 +159,7 @@ def screening_save(*, case: Case, actor: Any, **checklist: Any) -> Screening:
             setattr(screening, name, value)
         screening.adviser = actor
         screening.save()
-        record(case=case, actor=actor, kind=TimelineEvent.Kind.NOTE, comment=_("Screening updated."), staff_only=True)
+        record(case=case, actor=actor, kind=TimelineEvent.Kind.NOTE, action="screening.updated", staff_only=True)
     return screening
 
 
@@ -205,12 +205,7 @@ def recommendation_record(
             conditions=conditions,
             reasons=reasons,
         )
-        fire(
-            case,
-            "recommend",
-            actor,
-            comment=_("Recommendation: %(outcome)s") % {"outcome": recommendation.get_outcome_display()},
-        )
+        fire(case, "recommend", actor, data={"outcome": recommendation.outcome})
     return recommendation
 
 
@@ -225,7 +220,7 @@ def case_withdraw(*, case: Case, actor: Any, comment: str = "") -> Case:
     """The applicant withdraws the application."""
     with transaction.atomic():
         case = lock_case(case)
-        fire(case, "withdraw", actor, comment=comment or _("The applicant withdrew the application."))
+        fire(case, "withdraw", actor, comment=comment)
     return case
 
 
@@ -243,8 +238,8 @@ def conflict_declare(*, case: Case, actor: Any, reason: str) -> ConflictDeclarat
             case=case,
             actor=actor,
             kind=TimelineEvent.Kind.CONFLICT,
-            comment=_("%(person)s declared a conflict of interest and will not take part in the case.")
-            % {"person": actor},
+            action="conflict.declared",
+            data={"person": str(actor)},
         )
     return declaration
 
@@ -257,4 +252,11 @@ def case_note_add(*, case: Case, actor: Any, text: str, staff_only: bool = True)
         if not is_case_staff(actor, case):
             raise RuleViolation(_("Only the programme's staff write notes on a case."))
         refuse_declared_conflict(case, actor)
-        return record(case=case, actor=actor, kind=TimelineEvent.Kind.NOTE, comment=body, staff_only=staff_only)
+        return record(
+            case=case,
+            actor=actor,
+            kind=TimelineEvent.Kind.NOTE,
+            action="note.added",
+            comment=body,
+            staff_only=staff_only,
+        )

@@ -69,7 +69,7 @@ def test_marking_an_award_registers_it_once(world: World, client: Client) -> Non
     assert response.status_code == 302
     done_at = Offer.objects.get(pk=case.offer.pk).public_register_done_at
     assert done_at is not None
-    assert case.events.filter(comment=nb("Registered in the Register for public support.")).exists()
+    assert case.events.filter(action="offer.publicly_registered", data={"offer_id": case.offer.pk}).exists()
     assert case.reference not in listed(client.get(url("public_register", world)).content.decode())
     everything = client.get(url("public_register", world) + "?vis=alle").content.decode()
     assert case.reference in listed(everything)

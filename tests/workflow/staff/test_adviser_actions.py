@@ -100,7 +100,7 @@ def test_the_screening_checklist_is_saved_with_the_outcome_of_innovation_norway(
     assert screening.notes == "Ringte daglig leder."
     assert "The screening checklist is saved." in text(response)
     event = TimelineEvent.objects.filter(case=case).latest("pk")
-    assert event.staff_only and event.comment == "Screening updated."
+    assert (event.action, event.staff_only, event.comment) == ("screening.updated", True, "")
     assert Case.objects.get(pk=case.pk).state == State.SCREENING
 
 

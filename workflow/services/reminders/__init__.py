@@ -74,7 +74,7 @@ def reminders_run(*, today: date | None = None) -> dict[str, int]:
     second run for the same day sends nothing new."""
     today = today or clock.today()
     counts: dict[str, int] = {}
-    # The timeline's texts (lapses) are written in the programme's language, not a caller's.
+    # The notifications' subjects and texts are stored in the programme's language, not a caller's.
     with translation.override(settings.LANGUAGE_CODE), _as_of(today):
         for name, rule in RULES.items():
             counts[name] = rule(today=today)
