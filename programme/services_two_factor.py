@@ -30,6 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from programme.errors import RuleViolation
+from programme.locking import lock_objects
 from programme.models import User
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ def two_factor_enable(*, user: User, secret: str, code: str) -> tuple[TOTPDevice
         )
     with transaction.atomic():
         # One setup at a time for a person: a second tab cannot make a second app.
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        lock_objects(user)
         if has_two_factor(user):
             raise RuleViolation(_("Two-factor login is already on."), code="already_on")
         TOTPDevice.objects.filter(user=user).delete()
@@ -204,7 +205,7 @@ def two_factor_backup_codes_renew(*, user: User, code: str) -> list[str]:
     """Ten new backup codes in place of the old ones, after a valid code."""
     two_factor_code_check(user=user, code=code)
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        lock_objects(user)
         if not has_two_factor(user):
             raise RuleViolation(_("Two-factor login is off."), code="off")
         codes = _backup_codes_make(user)
@@ -218,7 +219,7 @@ def two_factor_disable(*, user: User, code: str) -> None:
         raise RuleViolation(_("Two-factor login is off."), code="off")
     two_factor_code_check(user=user, code=code)
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        lock_objects(user)
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
     log.info("two-factor login turned off for user %s", user.pk)

@@ -116,6 +116,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so that a real Celery worker started by a test sees the same data.
     DATABASES["default"]["TEST"].setdefault("NAME", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
 
+# How long a service waits for a row another transaction holds (programme/locking.py) before
+# it refuses with "the case is busy; try again"; PostgreSQL only.
+LOCK_TIMEOUT = env.float("LOCK_TIMEOUT", default=5.0)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "programme.User"
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Company
 from applications.permissions import is_company_member
 from programme.errors import InputError, RuleViolation
+from programme.locking import lock_objects
 from programme.money import parse_nok
 
 
@@ -36,7 +37,7 @@ def _require_draft(application: Application) -> None:
 
 
 def _lock_draft(application: Application) -> Application:
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    [locked] = lock_objects(application)
     _require_draft(locked)
     return locked
 

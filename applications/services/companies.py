@@ -24,6 +24,7 @@ from applications.permissions import is_company_member
 from applications.services._common import _input_errors, _require_member
 from programme import clock
 from programme.errors import InputError, InputViolation, RuleViolation
+from programme.locking import lock_objects, one
 from programme.models import Municipality, Programme
 
 
@@ -169,7 +170,7 @@ def company_update(
     if unknown:
         raise RuleViolation(_("Unknown field: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     with transaction.atomic():
-        company = Company.objects.select_for_update().get(pk=company.pk)
+        [company] = lock_objects(company)
         for name, value in fields.items():
             setattr(company, name, value.strip() if isinstance(value, str) else value)
         errors = _company_errors(company)
@@ -238,8 +239,8 @@ def membership_request_decide(
     """A member lets the person join (a membership is added), or refuses."""
     _require_member(user=actor, company=membership_request.company)
     with transaction.atomic():
-        request = MembershipRequest.objects.select_for_update().select_related("company", "user")
-        request = request.get(pk=membership_request.pk)
+        requests = MembershipRequest.objects.select_related("company", "user").filter(pk=membership_request.pk)
+        [request] = lock_objects(one(requests))
         if request.decided_at is not None:
             raise RuleViolation(_("The request has already been answered."), code="decided")
         request.decided_at = clock.now()
@@ -317,7 +318,8 @@ def invitation_accept(*, token: str, user: Any) -> CompanyMember:
     if not _is_person(user):
         raise RuleViolation(_("Log in to accept the invitation."), code="not_logged_in")
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().select_related("company").filter(token=str(token)).first()
+        [invitations] = lock_objects(Invitation.objects.select_related("company").filter(token=str(token)))
+        invitation = invitations[0] if invitations else None
         if invitation is None:
             raise RuleViolation(
                 _("The invitation link is not valid. Check that you opened the whole link from the e-mail."),

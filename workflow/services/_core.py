@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from programme.errors import RuleViolation
-from programme.models import BudgetYear
+from programme.locking import One, lock_objects, one
 from workflow.models import Case, State, TimelineEvent
 from workflow.permissions import has_declared_conflict, is_case_admin
 from workflow.timeline import ACTION_CODES, TRANSITION_ACTIONS
@@ -50,19 +50,18 @@ ACTIONS = {
 }
 
 
-def lock_case(case: Case | int) -> Case:
-    """Re-read the case under a row lock; every service works on this fresh copy."""
+def case_row(case: Case | int) -> One:
+    """The case as a service locks it (``programme.locking.lock_objects``), with the
+    programme and application every service reads beside it (joined, not locked)."""
     pk = case.pk if isinstance(case, Case) else case
-    return Case.objects.select_for_update(of=("self",)).select_related("programme", "application").get(pk=pk)
+    return one(Case.objects.select_related("programme", "application").filter(pk=pk))
 
 
-def lock_budget_year(budget_year_id: int) -> BudgetYear:
-    """Lock the budget year before any commitment against it (always before the case).
-
-    NO KEY UPDATE serialises approvals against each other while still letting other
-    transactions add ledger rows that point at the year.
-    """
-    return BudgetYear.objects.select_for_update(no_key=True).get(pk=budget_year_id)
+def lock_case(case: Case | int) -> Case:
+    """Lock the case alone and re-read it; every service works on this fresh copy.  A service
+    that changes more than the case locks it all in one ``lock_objects`` call instead."""
+    [locked] = lock_objects(case_row(case))
+    return locked
 
 
 def refuse_declared_conflict(case: Case, actor: Any) -> None:
@@ -80,18 +79,6 @@ def require_case_admin(case: Case, actor: Any, message: str) -> None:
     refuse_declared_conflict(case, actor)
     if not is_case_admin(actor, case):
         raise RuleViolation(message, code="not_allowed")
-
-
-def lock_de_minimis(org_number: str) -> None:
-    """Serialise approvals for one organisation number across all programmes (each has its
-    own budget-year row), so two boards cannot both use the same de minimis headroom.
-
-    A PostgreSQL transaction-level advisory lock; SQLite already allows one writer only.
-    """
-    connection = transaction.get_connection()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"de-minimis:{org_number}"])
 
 
 def state_label(state: str) -> str:

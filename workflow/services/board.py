@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from programme import clock
 from programme.errors import RuleViolation
+from programme.locking import de_minimis_key, lock_objects
 from programme.models import BudgetYear, Programme
 from programme.money import format_nok
 from programme.permissions import is_admin_of, is_board_member_of
@@ -22,11 +23,10 @@ from workflow import tasks
 from workflow.models import AgendaItem, Appeal, BoardMeeting, Case, Decision, LedgerEntry, LegalBasis, Offer
 from workflow.selectors import budget_year_figures, de_minimis_status
 from workflow.services._core import (
+    case_row,
     check_transition,
     fire,
-    lock_budget_year,
     lock_case,
-    lock_de_minimis,
     record,
     required_text,
 )
@@ -52,13 +52,13 @@ def meeting_create(
 def agenda_add(*, meeting: BoardMeeting, case: Case, actor: Any) -> AgendaItem:
     """Place a recommended (or appealed) case last on the meeting's agenda."""
     with transaction.atomic():
-        case = lock_case(case)
+        # The meeting numbers its agenda; in the global order, the meeting before the case.
+        meeting, case = lock_objects(meeting, case_row(case))
         if case.programme_id != meeting.programme_id:
             raise RuleViolation(_("The case belongs to another programme than the meeting."))
         if AgendaItem.objects.filter(meeting=meeting, case=case).exists():
             raise RuleViolation(_("The case is already on this meeting's agenda."))
         check_transition(case, "place_on_agenda", actor)
-        BoardMeeting.objects.select_for_update().get(pk=meeting.pk)
         last = meeting.items.aggregate(last=Max("position"))["last"] or 0
         item = AgendaItem.objects.create(meeting=meeting, case=case, position=last + 1)
         fire(
@@ -91,7 +91,7 @@ def meeting_members_set(*, meeting: BoardMeeting, actor: Any, members: list[Any]
             _("Not board members of this programme: %(people)s") % {"people": ", ".join(outsiders)}, code="members"
         )
     with transaction.atomic():
-        meeting = BoardMeeting.objects.select_for_update().get(pk=meeting.pk)
+        [meeting] = lock_objects(meeting)
         meeting.members.set(members)
     return meeting
 
@@ -102,6 +102,10 @@ def agenda_add_cases(*, meeting: BoardMeeting, cases: list[Case], actor: Any) ->
         raise RuleViolation(_("Choose at least one case to place on the agenda."), code="cases")
     items = []
     with transaction.atomic():
+        # The meeting and every chosen case at once, in the global order (cases by id, not in
+        # the order chosen): two people adding overlapping cases take turns, never deadlock.
+        # Each agenda_add below locks again what this transaction already holds.
+        lock_objects(meeting, Case.objects.filter(pk__in=[case.pk for case in cases]))
         for case in cases:
             try:
                 items.append(agenda_add(meeting=meeting, case=case, actor=actor))
@@ -119,8 +123,9 @@ def agenda_reorder(*, meeting: BoardMeeting, item: AgendaItem, actor: Any, direc
         raise RuleViolation(_("An agenda item moves up or down."), code="direction")
     _require_meeting_staff(meeting, actor, _("Only the programme's administrators and board members order the agenda."))
     with transaction.atomic():
-        BoardMeeting.objects.select_for_update().get(pk=meeting.pk)
-        items = list(AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("position", "pk"))
+        # The agenda's items are read under the meeting's lock, taken first.
+        _meeting, items = lock_objects(meeting, AgendaItem.objects.filter(meeting=meeting))
+        items.sort(key=lambda other: (other.position, other.pk))
         index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
         if index is None:
             raise RuleViolation(_("The case is not on this meeting's agenda."), code="item")
@@ -178,10 +183,9 @@ def decision_approve(
         ) from missing
 
     with transaction.atomic():
-        # Lock order, always: the company's de minimis key, the budget year, the case.
-        lock_de_minimis(Case.objects.values_list("application__company__org_number", flat=True).get(pk=case.pk))
-        budget_year = lock_budget_year(budget_year.pk)
-        case = lock_case(case)
+        # The company's de minimis key, the budget year and the case, in the global order.
+        org_number = Case.objects.values_list("application__company__org_number", flat=True).get(pk=case.pk)
+        budget_year, case = lock_objects(budget_year, case_row(case), advisory=[de_minimis_key(org_number)])
         check_transition(case, "approve", actor)
         programme = case.programme
         application = case.application
@@ -315,10 +319,9 @@ def case_appeal(*, case: Case, actor: Any, text: str) -> Appeal:
 def public_register_mark(*, offer: Offer, actor: Any) -> Offer:
     """Mark an award as recorded in the Register for offentlig støtte."""
     with transaction.atomic():
-        case = lock_case(offer.case_id)
+        case, offer = lock_objects(case_row(offer.case_id), offer)
         if not is_admin_of(actor, case.programme_id):
             raise RuleViolation(_("Only the programme's administrators register awards."))
-        offer = Offer.objects.select_for_update().get(pk=offer.pk)
         if offer.public_register_done_at is not None:
             raise RuleViolation(_("The award is already marked as registered."))
         offer.public_register_done_at = clock.now()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from programme import clock
 from programme.errors import RuleViolation
+from programme.locking import lock_objects
 from programme.money import format_nok, parse_nok
 from workflow.models import (
     Case,
@@ -30,6 +31,7 @@ from workflow.models.case import followup_is_over
 from workflow.permissions import is_case_admin, is_case_applicant
 from workflow.selectors import case_money
 from workflow.services._core import (
+    case_row,
     check_transition,
     fire,
     lock_case,
@@ -71,9 +73,9 @@ def _release_unpaid(case: Case, actor: Any, note: str) -> Decimal:
 def offer_accept(*, case: Case, actor: Any) -> Offer:
     """The applicant accepts the offer's terms; the start deadline begins to run."""
     with transaction.atomic():
-        case = lock_case(case)
+        case, offers = lock_objects(case_row(case), Offer.objects.filter(case=case))
         fire(case, "accept", actor)
-        offer = Offer.objects.select_for_update().get(case=case)
+        [offer] = offers  # an accepted case has its one offer
         now = clock.now()
         offer.accepted_at = now
         offer.start_by = timezone.localdate(now) + relativedelta(months=case.programme.start_months)
@@ -204,14 +206,19 @@ def payment_register(
     """Register a payment.  Part payments keep the hold-back; the single final payment needs
     the final report, completes the case and releases the unpaid remainder."""
     paid_amount = _amount(amount, _("The amount"))
+    if request is not None:
+        requests = PaymentRequest.objects.filter(pk=request.pk)
+    elif is_final:
+        # The final payment answers the final report's request, even when it is not named.
+        requests = PaymentRequest.objects.filter(case=case, is_final=True, status=PaymentRequest.Status.PENDING)
+    else:
+        requests = PaymentRequest.objects.none()
     with transaction.atomic():
-        case = lock_case(case)
+        # The requests are read under the case's lock, taken first.
+        case, requests = lock_objects(case_row(case), requests)
+        request = requests[0] if requests else None
         require_case_admin(case, actor, _("Only the programme's administrators register payments."))
-        if request is None and is_final:
-            # The final payment answers the final report's request, even when it is not named.
-            request = case.payment_requests.filter(is_final=True, status=PaymentRequest.Status.PENDING).first()
         if request is not None:
-            request = PaymentRequest.objects.select_for_update().get(pk=request.pk)
             if request.case_id != case.pk or request.status != PaymentRequest.Status.PENDING:
                 raise RuleViolation(_("The payment request is not pending on this case."))
             if request.is_final != is_final:
@@ -287,9 +294,8 @@ def payment_register(
 def payment_request_refuse(*, request: PaymentRequest, actor: Any, reason: str) -> PaymentRequest:
     text = required_text(reason, _("Give the reasons for refusing the payment request."))
     with transaction.atomic():
-        case = lock_case(request.case_id)
+        case, request = lock_objects(case_row(request.case_id), request)
         require_case_admin(case, actor, _("Only the programme's administrators decide payment requests."))
-        request = PaymentRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != PaymentRequest.Status.PENDING:
             raise RuleViolation(_("The payment request is not pending."))
         if request.is_final:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from programme import clock
 from programme.errors import RuleViolation
+from programme.locking import lock_objects
 from programme.models import Programme
 from programme.money import format_nok
 from programme.permissions import is_admin_of
@@ -243,7 +244,7 @@ def evaluation_request(*, programme: Programme, period_from: date, period_to: da
     evaluation_period_check(programme=programme, period_from=period_from, period_to=period_to)
     with transaction.atomic():
         # The programme's row lock puts two clicks one after the other.
-        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        lock_objects(programme)
         waiting = Evaluation.objects.filter(
             programme=programme, period_from=period_from, period_to=period_to, status__in=STATUS_BUSY
         ).first()

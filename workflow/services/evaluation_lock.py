@@ -15,6 +15,8 @@ from django.db import DatabaseError, connection
 
 logger = logging.getLogger(__name__)
 
+# Not programme.locking.lock_objects: that takes transaction locks a service waits for; this
+# is a try-lock held by a worker's session for as long as it works, and never waited on.
 # The key of the PostgreSQL advisory lock for evaluation N is LOCK_BASE + N: far above the
 # 32-bit hashtext() keys the de minimis lock uses, so the two never meet.
 LOCK_BASE = 1 << 48

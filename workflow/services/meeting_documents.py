@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from programme import clock
 from programme.errors import RuleViolation
+from programme.locking import lock_objects, one
 from programme.permissions import is_admin_of, is_board_member_of
 from workflow import tasks
 from workflow.models import BoardMeeting, MeetingDocument
@@ -46,7 +47,7 @@ def meeting_document_request(*, meeting: BoardMeeting, kind: str, actor: Any) ->
         )
     with transaction.atomic():
         # The meeting's lock numbers the versions one after the other.
-        BoardMeeting.objects.select_for_update().get(pk=meeting.pk)
+        lock_objects(meeting)
         last = MeetingDocument.objects.filter(meeting=meeting, kind=kind).aggregate(last=Max("version"))["last"]
         document = MeetingDocument.objects.create(meeting=meeting, kind=kind, version=(last or 0) + 1, created_by=actor)
         transaction.on_commit(lambda: tasks.make_meeting_document.delay(document.pk))
@@ -93,7 +94,8 @@ def meeting_document_make(*, document_id: int) -> MeetingDocument:
         )
         raise
     with transaction.atomic():
-        document = MeetingDocument.objects.select_for_update().select_related("meeting__programme").get(pk=document_id)
+        documents = MeetingDocument.objects.select_related("meeting__programme").filter(pk=document_id)
+        [document] = lock_objects(one(documents))
         if document.status == MeetingDocument.Status.READY:
             return document  # another worker finished first
         document.file.save(document.file_name, ContentFile(pdf), save=False)

@@ -159,6 +159,9 @@ def notification_digest_send(*, user: User) -> int:
     """
     stamp = clock.now()
     with transaction.atomic():
+        # Not programme.locking.lock_objects: this is a queue claim, not a lock to wait for.
+        # Rows another worker holds are skipped (never waited on, so no order can deadlock and
+        # no timeout applies); that worker mails them.
         pending = list(
             Notification.objects.select_for_update(skip_locked=True)
             .filter(recipient=user, emailed_at=None)

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, Company, CostLine, FinancingLine
 from programme import clock
-from programme.models import Programme
+from programme.locking import lock_objects
+from programme.models import BudgetYear, Programme
 from programme.money import format_nok
 from workflow.models import (
     Case,
@@ -33,7 +34,6 @@ from workflow.models import (
     TimelineEvent,
 )
 from workflow.selectors import budget_figures
-from workflow.services._core import lock_budget_year
 from workflow.services.portfolio_import_parse import (
     FINALLY_PAID,
     GRANTED,
@@ -121,10 +121,10 @@ def portfolio_import(
     if result.errors or dry_run:
         return result
     with transaction.atomic():
-        # Lock the budget years in a fixed order (by key) as the approvals do, then check
-        # again under the locks: an approval may have used the money meanwhile.
-        for pk in sorted({row.budget_year.pk for row in result.rows if row.budget_year is not None}):
-            lock_budget_year(pk)
+        # Lock the budget years (in the global order, as the approvals do), then check again
+        # under the locks: an approval may have used the money meanwhile.
+        years = {row.budget_year.pk for row in result.rows if row.budget_year is not None}
+        lock_objects(BudgetYear.objects.filter(pk__in=years))
         again = check_portfolio(programme=programme, data=data, filename=filename)
         if again.errors:
             return again

@@ -14,12 +14,14 @@ from applications.permissions import is_company_member
 from applications.selectors import application_problems
 from programme import clock
 from programme.errors import RuleViolation
+from programme.locking import lock_objects, one
 from programme.models import Programme
 from programme.money import format_nok
 from workflow import tasks
 from workflow.models import Case, ConflictDeclaration, Decision, Recommendation, Screening, State, TimelineEvent
 from workflow.permissions import is_case_adviser, is_case_staff, no_conflict
 from workflow.services._core import (
+    case_row,
     check_transition,
     fire,
     lock_case,
@@ -61,11 +63,11 @@ def application_submit(*, application: Application, actor: Any) -> Case:
         # A returned application is a draft again; submitting it resubmits its case.
         return case_resubmit(case=returned, actor=actor)
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        # The programme's lock numbers the cases; the application's keeps the draft still.
+        programme, application = lock_objects(one(Programme.objects.filter(pk=application.programme_id)), application)
         if application.status != Application.Status.DRAFT:
             raise RuleViolation(_("The application has already been submitted."), code="wrong_state")
         _refuse_problems(application)
-        programme = Programme.objects.select_for_update().get(pk=application.programme_id)
         now = clock.now()
         case = Case.objects.create(
             programme=programme,
@@ -109,9 +111,8 @@ def case_return(*, case: Case, actor: Any, message: str) -> Case:
 def case_resubmit(*, case: Case, actor: Any, comment: str = "") -> Case:
     """The applicant submits the completed application again."""
     with transaction.atomic():
-        case = lock_case(case)
+        case, application = lock_objects(case_row(case), one(Application.objects.filter(pk=case.application_id)))
         check_transition(case, "resubmit", actor)
-        application = Application.objects.select_for_update().get(pk=case.application_id)
         _refuse_problems(application)
         fire(case, "resubmit", actor, comment=comment)
         application.status = Application.Status.SUBMITTED

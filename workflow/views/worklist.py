@@ -33,7 +33,6 @@ from workflow.models import State
 from workflow.selectors_scope import Scope, scope_of
 from workflow.selectors_worklist import (
     DEFAULT_SORT,
-    ServiceLevel,
     WorklistRow,
     counts_by_state,
     iter_worklist_rows,
