@@ -35,16 +35,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's form and widget templates, for FORM_RENDERER below.
+    "django.forms",
     # Login throttling: failed logins per e-mail address and IP, lockout (see "Security" below).
-    "axes",
+    "programme.apps.LoginAttemptsConfig",  # axes, with a Norwegian name in the admin
     "rules.apps.AutodiscoverRulesConfig",
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
     # Two-factor login for staff: authenticator apps (TOTP) and one-time backup codes.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "programme.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
+    "programme.apps.BackupCodesConfig",  # django_otp.plugins.otp_static
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "programme",
@@ -94,10 +96,10 @@ TEMPLATES = [
     },
 ]
 
-# Form widgets drawn with Jinja2 widget templates (Django's, and a few written out in one
-# template each): the same HTML as the default renderer, several times faster on pages with
-# many fields or choices (the board agenda, the worklist; bench/RESULTS.md).
-FORM_RENDERER = "programme.forms_renderer.FormRenderer"
+# Forms are drawn with the site's template engines (TEMPLATES), so the admin's widget templates
+# are found.  Issue 16 (part 1) replaces the Jinja2 engine; until then the Jinja2 form templates
+# of programme/jinja2/forms/ are found through the Jinja2 engine's DIRS below.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Parts of a page drawn many times over or on every page (the board agenda's cases, the page
 # header) and the worklist page are Jinja2 templates under templates/jinja2/, rendered with
@@ -106,7 +108,7 @@ TEMPLATES.append(
     {
         "NAME": "jinja2",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "DIRS": [BASE_DIR / "templates" / "jinja2", BASE_DIR / "programme" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "programme.jinja2.environment",
