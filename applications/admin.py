@@ -1,31 +1,39 @@
+"""Companies and their people, seen by superusers and the programme's administrators;
+a company's members join through its invitations and requests, not here."""
+
 from django.contrib import admin
 
 from applications.models import Company, CompanyMember, Invitation, MembershipRequest
+from programme.admin_site import ProgrammeScopedAdmin
 
 
-class CompanyMemberInline(admin.TabularInline):
+class CompanyMemberInline(ProgrammeScopedAdmin, admin.TabularInline):
     model = CompanyMember
+    programme_path = "company__programme"
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "org_number", "municipality", "programme"]
-    list_filter = ["programme", "municipality"]
+    list_filter = [("programme", admin.RelatedOnlyFieldListFilter), ("municipality", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["municipality", "programme"]
     search_fields = ["name", "org_number"]
     inlines = [CompanyMemberInline]
 
 
 @admin.register(MembershipRequest)
-class MembershipRequestAdmin(admin.ModelAdmin):
+class MembershipRequestAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "company__programme"
     list_display = ["company", "user", "created_at", "decided_at", "accepted"]
     list_select_related = ["company", "user"]
     readonly_fields = ["company", "user", "created_at", "decided_at", "decided_by", "accepted"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    programme_path = "company__programme"
     list_display = ["company", "email", "invited_by", "created_at", "accepted_at"]
     list_select_related = ["company", "invited_by"]
     exclude = ["token"]

@@ -1,25 +1,36 @@
 """Administrators configure programmes, years, budgets, municipalities, focus areas,
-rules and users here."""
+rules and users here; a programme's administrators their own programme's (programme/admin_site.py)."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from programme.admin_site import ProgrammeScopedAdmin
 from programme.models import BudgetYear, Contribution, FocusArea, Municipality, Programme, StaffRole, User
 
+CONFIGURE = frozenset({"view", "add", "change", "delete"})
 
-class MunicipalityInline(admin.TabularInline):
+
+class MunicipalityInline(ProgrammeScopedAdmin, admin.TabularInline):
     model = Municipality
     extra = 0
+    administrator_may = CONFIGURE
 
 
-class FocusAreaInline(admin.TabularInline):
+class FocusAreaInline(ProgrammeScopedAdmin, admin.TabularInline):
     model = FocusArea
     extra = 0
+    administrator_may = CONFIGURE
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    # Programmes are created by the site's superusers; an administrator keeps theirs.
+    programme_path = "pk"
+    administrator_may = frozenset({"view", "change"})
     list_display = ["code", "name", "owner_organisation", "start_date"]
     search_fields = ["code", "name"]
     inlines = [MunicipalityInline, FocusAreaInline]
@@ -58,36 +69,80 @@ class ProgrammeAdmin(admin.ModelAdmin):
     ]
 
 
-class ContributionInline(admin.TabularInline):
+class ContributionInline(ProgrammeScopedAdmin, admin.TabularInline):
     model = Contribution
     extra = 0
+    programme_path = "budget_year__programme"
+    administrator_may = CONFIGURE
+
+    def get_queryset(self, request: Any) -> Any:
+        return super().get_queryset(request).select_related("municipality")
 
 
 @admin.register(BudgetYear)
-class BudgetYearAdmin(admin.ModelAdmin):
+class BudgetYearAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     list_display = ["programme", "year", "target_projects_min", "target_projects_max", "target_jobs"]
-    list_filter = ["programme"]
+    list_filter = [("programme", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["programme"]
     inlines = [ContributionInline]
+    administrator_may = CONFIGURE
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "number", "programme", "participating"]
-    list_filter = ["programme", "participating"]
+    list_filter = [("programme", admin.RelatedOnlyFieldListFilter), "participating"]
+    list_select_related = ["programme"]
+    administrator_may = CONFIGURE
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(admin.ModelAdmin):
+class FocusAreaAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "programme"]
-    list_filter = ["programme"]
+    list_filter = [("programme", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["programme"]
+    administrator_may = CONFIGURE
+
+
+class UserByEmailField(forms.ModelChoiceField):
+    def to_python(self, value: Any) -> Any:
+        # Addresses are stored in lower case (UserManager).
+        return super().to_python(value.strip().lower() if isinstance(value, str) else value)
+
+
+class StaffRoleForm(forms.ModelForm):
+    """The person is given by e-mail address: a programme's administrator grants roles to
+    people they know, without a list of every account on the site."""
+
+    user = UserByEmailField(
+        label=_("e-mail address"),
+        queryset=User.objects.all(),
+        to_field_name="email",
+        widget=forms.EmailInput,
+        error_messages={
+            "invalid_choice": _("No one has an account with this e-mail address. Ask the person to register first.")
+        },
+    )
+
+    class Meta:
+        model = StaffRole
+        fields = ["user", "programme", "kind", "municipalities"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["user"] = self.instance.user.email
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(admin.ModelAdmin):
+class StaffRoleAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    form = StaffRoleForm
     list_display = ["user", "programme", "kind"]
-    list_filter = ["programme", "kind"]
+    list_filter = [("programme", admin.RelatedOnlyFieldListFilter), "kind"]
+    list_select_related = ["user", "programme"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
     filter_horizontal = ["municipalities"]
-    autocomplete_fields = ["user"]
+    administrator_may = CONFIGURE
 
 
 @admin.register(User)

@@ -38,15 +38,15 @@ INSTALLED_APPS = [
     # Django's own form and widget templates, for the template-based form renderer (FORM_RENDERER).
     "django.forms",
     # Login throttling: failed logins per e-mail address and IP, lockout (see "Security" below).
-    "axes",
+    "programme.apps.LoginAttemptsConfig",  # axes, with a Norwegian name in the admin
     "rules.apps.AutodiscoverRulesConfig",
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
     # Two-factor login for staff: authenticator apps (TOTP) and one-time backup codes.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "programme.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
+    "programme.apps.BackupCodesConfig",  # django_otp.plugins.otp_static
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "programme",

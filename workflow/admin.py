@@ -5,12 +5,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from programme.admin_site import ProgrammeScopedAdmin, administered_programme_ids
 from programme.errors import RuleViolation
 from workflow import services
-from workflow.models import Case, LedgerEntry, Offer, TimelineEvent
+from workflow.models import Case, LedgerEntry, Offer, Payment, TimelineEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
+    """Seen, never changed, by superusers and by the programme's administrators."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -21,8 +24,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class TimelineInline(admin.TabularInline):
+class TimelineInline(ProgrammeScopedAdmin, admin.TabularInline):
     model = TimelineEvent
+    programme_path = "case__programme"
     extra = 0
     can_delete = False
     fields = ["created_at", "kind", "from_state", "to_state", "actor", "comment", "staff_only"]
@@ -34,13 +38,27 @@ class TimelineInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # Each row shows its actor and its name (which names the case): read with the events,
+        # not one query per row.
+        return super().get_queryset(request).select_related("actor", "case")
+
 
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdmin):
     list_display = ["reference", "application", "municipality", "state", "submitted_at"]
-    list_filter = ["programme", "state", "municipality"]
+    list_filter = [
+        ("programme", admin.RelatedOnlyFieldListFilter),
+        "state",
+        ("municipality", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["reference", "application__title", "application__company__name"]
     list_select_related = ["application", "municipality"]
+    # Tens of thousands of applications, companies and people: links, not a select of each.
+    raw_id_fields = ["application"]
     inlines = [TimelineInline]
     actions = ["lapse_overdue_offers"]
 
@@ -57,7 +75,9 @@ class CaseAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Needed for admin actions to be offered; every field stays read-only below.
-        return obj is None and request.user.is_active and request.user.is_staff
+        if obj is not None or not request.user.is_active:
+            return False
+        return request.user.is_superuser or bool(administered_programme_ids(request))
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
@@ -65,13 +85,17 @@ class CaseAdmin(ReadOnlyAdmin):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
+    programme_path = "budget_year__programme"
     list_display = ["booked_on", "budget_year", "case", "kind", "amount"]
-    list_filter = ["budget_year__programme", "budget_year", "kind"]
+    # By programme and by year, not by budget year: a filter of budget years would name each
+    # by its programme, read once per year.
+    list_filter = [("budget_year__programme", admin.RelatedOnlyFieldListFilter), "budget_year__year", "kind"]
     list_select_related = ["budget_year__programme", "case"]
 
 
 @admin.register(TimelineEvent)
 class TimelineEventAdmin(ReadOnlyAdmin):
+    programme_path = "case__programme"
     list_display = ["created_at", "case", "kind", "from_state", "to_state", "actor"]
     list_filter = ["kind"]
     list_select_related = ["case", "actor"]
@@ -79,5 +103,14 @@ class TimelineEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Offer)
 class OfferAdmin(ReadOnlyAdmin):
+    programme_path = "case__programme"
     list_display = ["case", "amount", "legal_basis", "accept_by", "expires_on", "public_register_required"]
     list_select_related = ["case"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    programme_path = "case__programme"
+    list_display = ["paid_on", "case", "amount", "is_final", "registered_by"]
+    list_filter = [("case__programme", admin.RelatedOnlyFieldListFilter), "is_final"]
+    list_select_related = ["case", "registered_by"]

@@ -17,6 +17,7 @@ app_name = "staff_admin"
 urlpatterns = [
     path("<code:code>/budsjett/", admin_budget.budget_latest, name="budget_latest"),
     path("<code:code>/budsjett/<int:year>/", admin_budget.budget, name="budget"),
+    path("<code:code>/budsjett/nytt-ar/", admin_budget.budget_year_add, name="budget_year_add"),
     path("<code:code>/utbetalinger/", admin_payments.payments, name="payments"),
     path(
         "<code:code>/utbetalinger/eksport.<str:fmt>/",

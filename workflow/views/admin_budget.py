@@ -5,16 +5,21 @@ it; for everyone else it does not exist (404)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from programme import clock
+from programme.errors import RuleViolation
 from programme.models import Programme
 from programme.money import format_nok
 from programme.permissions import is_admin_of
+from programme.services_budget import budget_year_create
 from workflow import selectors, selectors_admin
 from workflow.charts import Bar, horizontal_bar_chart
+from workflow.forms_admin import BudgetYearForm
 from workflow.selectors_budget import budget_breakdown
 
 
@@ -32,7 +37,8 @@ def budget_latest(request: HttpRequest, code: str) -> HttpResponseRedirect:
     programme = administered_programme(request, code)
     latest = programme.budget_years.order_by("-year").values_list("year", flat=True).first()
     if latest is None:
-        raise Http404
+        # A new programme's first budget year is yet to be added.
+        return redirect("staff_admin:budget_year_add", code=programme.code)
     return redirect("staff_admin:budget", code=programme.code, year=latest)
 
 
@@ -84,3 +90,48 @@ def budget(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "focus_area_chart": focus_area_chart,
         },
     )
+
+
+@login_required
+def budget_year_add(request: HttpRequest, code: str) -> HttpResponse:
+    """A new budget year with its targets and the municipalities' contributions (each January's
+    first task).  The amounts start as last year's, the targets too."""
+    programme = administered_programme(request, code)
+    municipalities = list(programme.municipalities.filter(participating=True).order_by("name"))
+    form = BudgetYearForm(request.POST or None, municipalities=municipalities, initial=_initial(programme))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                budget_year = budget_year_create(
+                    programme=programme,
+                    actor=request.user,
+                    year=form.cleaned_data["year"],
+                    target_projects_min=form.cleaned_data["target_projects_min"],
+                    target_projects_max=form.cleaned_data["target_projects_max"],
+                    target_jobs=form.cleaned_data["target_jobs"],
+                    contributions=form.contributions(),
+                )
+            except RuleViolation as refusal:
+                form.add_rule_violation(refusal)
+            else:
+                messages.success(request, _("The budget year %(year)s is added.") % {"year": budget_year.year})
+                return redirect("staff_admin:budget", code=programme.code, year=budget_year.year)
+        status = 400
+    return render(request, "workflow/admin/budget_year_add.html", {"programme": programme, "form": form}, status=status)
+
+
+def _initial(programme: Programme) -> dict[str, object]:
+    latest = programme.budget_years.order_by("-year").prefetch_related("contributions").first()
+    if latest is None:
+        return {"year": clock.today().year}
+    initial: dict[str, object] = {
+        "year": max(latest.year + 1, clock.today().year),
+        "target_projects_min": latest.target_projects_min,
+        "target_projects_max": latest.target_projects_max,
+        "target_jobs": latest.target_jobs,
+    }
+    for contribution in latest.contributions.all():
+        if contribution.municipality_id is not None:
+            initial[f"contribution_{contribution.municipality_id}"] = contribution.amount
+    return initial
