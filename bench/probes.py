@@ -31,7 +31,7 @@ def evaluation(code: str) -> dict[str, Any]:
     from programme import clock
     from programme.models import Programme
     from workflow.models import Case
-    from workflow.selectors_evaluation import evaluation_figures
+    from workflow.selectors.evaluation import evaluation_figures
     from workflow.services.evaluation import evaluation_render
 
     programme = Programme.objects.get(code=code)

@@ -24,12 +24,18 @@ class ReadOnlyAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
         return False
 
 
+@admin.display(description=gettext_lazy("what happened"))
+def what_happened(event: TimelineEvent) -> str:
+    """The event's sentence, rendered from its action and data in the reader's language."""
+    return event.text
+
+
 class TimelineInline(ProgrammeScopedAdmin, admin.TabularInline):
     model = TimelineEvent
     programme_path = "case__programme"
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "from_state", "to_state", "actor", "comment", "staff_only"]
+    fields = ["created_at", "action", what_happened, "actor", "comment", "staff_only"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -96,8 +102,8 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 @admin.register(TimelineEvent)
 class TimelineEventAdmin(ReadOnlyAdmin):
     programme_path = "case__programme"
-    list_display = ["created_at", "case", "kind", "from_state", "to_state", "actor"]
-    list_filter = ["kind"]
+    list_display = ["created_at", "case", "action", what_happened, "actor"]
+    list_filter = ["kind", "action"]
     list_select_related = ["case", "actor"]
 
 

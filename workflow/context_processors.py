@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from workflow.selectors_notifications import unread_count
+from workflow.selectors.notifications import unread_count
 
 
 @dataclass

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from programme import clock
 from programme.forms import DesignsystemetForm, ReadOnceChoiceIterator
 from workflow.models import Case, State
-from workflow.selectors_scope import Scope, ScopeNames
-from workflow.selectors_worklist import PHASE_CHOICES, PHASE_STATES, overdue_for_screening, submitted_years
+from workflow.selectors.scope import Scope, ScopeNames
+from workflow.selectors.worklist import PHASE_CHOICES, PHASE_STATES, overdue_for_screening, submitted_years
 
 SEARCH_MAX_LENGTH = 100
 # Filters that narrow by state: the summary "by state" leaves these out, so that it shows how

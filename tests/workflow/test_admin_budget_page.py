@@ -21,7 +21,7 @@ from tests.factories import BudgetYearFactory, FocusAreaFactory
 from tests.journey import GRANT, World, case_in
 from workflow import selectors, services
 from workflow.models import Case, State
-from workflow.selectors_budget import budget_breakdown
+from workflow.selectors.budget import budget_breakdown
 
 SVG = "{http://www.w3.org/2000/svg}"
 FIGURES = ("frame", "committed", "disbursed", "held_back", "available")

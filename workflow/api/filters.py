@@ -12,7 +12,7 @@ from rest_framework.request import Request
 
 from workflow.filters import SEARCH_MAX_LENGTH, WorklistFilter
 from workflow.models import Case, State
-from workflow.selectors_worklist import PHASE_CHOICES, SORTS, parse_sort, sort_cases
+from workflow.selectors.worklist import PHASE_CHOICES, SORTS, parse_sort, sort_cases
 
 
 class WorklistFilterBackend(BaseFilterBackend):

@@ -1,5 +1,5 @@
 """Cases (with the worklist's filters) and, for one case, its timeline, decisions, payments
-and job reports.  Who sees a case is the ``Scope`` (``workflow.selectors_scope``) and
+and job reports.  Who sees a case is the ``Scope`` (``workflow.selectors.scope``) and
 ``workflow.view_case``, as on the case pages; staff-only timeline events only with
 ``workflow.view_staff_notes``."""
 
@@ -24,8 +24,8 @@ from workflow.api.serializers import (
     TimelineEventSerializer,
 )
 from workflow.models import Case, Decision, JobReport, Payment, TimelineEvent
-from workflow.selectors_scope import Scope, visible_scope
-from workflow.selectors_worklist import with_row_data
+from workflow.selectors.scope import Scope, visible_scope
+from workflow.selectors.worklist import with_row_data
 
 # Any reference but a NUL, which PostgreSQL cannot compare: such an address does not exist (404).
 REFERENCE_PATTERN = r"[^/\x00]+"

@@ -12,20 +12,6 @@ from workflow.services.board import (
     meeting_members_set,
     public_register_mark,
 )
-from workflow.services.disbursement import (
-    case_cancel,
-    case_close,
-    case_lapse,
-    final_report_file,
-    final_report_return,
-    job_report_file,
-    offer_accept,
-    offer_decline,
-    payment_reclaim,
-    payment_register,
-    payment_request_create,
-    payment_request_refuse,
-)
 from workflow.services.evaluation import (
     evaluation_automatic,
     evaluation_make,
@@ -43,6 +29,20 @@ from workflow.services.notifications import (
     notification_mark_read,
     notification_send,
     notifications_mark_all_read,
+)
+from workflow.services.payments import (
+    case_cancel,
+    case_close,
+    case_lapse,
+    final_report_file,
+    final_report_return,
+    job_report_file,
+    offer_accept,
+    offer_decline,
+    payment_reclaim,
+    payment_register,
+    payment_request_create,
+    payment_request_refuse,
 )
 from workflow.services.portfolio_import import check_portfolio, portfolio_import
 from workflow.services.reminders import reminders_run

@@ -35,7 +35,7 @@ from programme.permissions import is_admin_of
 from workflow import tasks
 from workflow.charts import BarGroup, RangeBar, grouped_bar_chart, target_range_chart
 from workflow.models import Evaluation, State
-from workflow.selectors_evaluation import evaluation_figures, evaluation_jsonable
+from workflow.selectors.evaluation import evaluation_figures, evaluation_jsonable
 from workflow.services.evaluation_lock import making_lock
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def _percent(rate: Decimal | None) -> str:
     return f"{number_format(percent, 1)} %"
 
 
-# The page shows the stored figures as the PDF does (workflow/views/admin_evaluations.py).
+# The page shows the stored figures as the PDF does (workflow/views/evaluation.py).
 count_text = _count
 percent_text = _percent
 

@@ -16,7 +16,7 @@ from programme.errors import RuleViolation
 from workflow.models import Case, CaseFile, FinalReport, PaymentRequest, TimelineEvent
 from workflow.permissions import is_case_applicant, is_case_staff
 from workflow.services._core import record, refuse_declared_conflict
-from workflow.services.disbursement import final_report_file, payment_request_create
+from workflow.services.payments import final_report_file, payment_request_create
 
 # The applicant documents his or her own requests and reports; letters and other documents
 # come from the programme (its staff, or the system itself).

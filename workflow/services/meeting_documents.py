@@ -26,7 +26,7 @@ from programme.locking import lock_objects, one
 from programme.permissions import is_admin_of, is_board_member_of
 from workflow import tasks
 from workflow.models import BoardMeeting, MeetingDocument
-from workflow.selectors_board import meeting_agenda
+from workflow.selectors.board import meeting_agenda
 
 logger = logging.getLogger(__name__)
 

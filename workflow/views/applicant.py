@@ -21,9 +21,11 @@ from applications.models import Application
 from applications.selectors import companies_of
 from programme.errors import RuleViolation
 from programme.money import format_nok
-from workflow import selectors, services
-from workflow.forms import AppealForm, CaseActionForm, CommentForm, FinalReportForm, JobReportForm, PaymentRequestForm
+from workflow import services
+from workflow.forms import CaseActionForm, CommentForm
+from workflow.forms.applicant import AppealForm, FinalReportForm, JobReportForm, PaymentRequestForm
 from workflow.models import Case, State
+from workflow.selectors import applicant as applicant_selectors
 
 # The case page's forms, by the prefix that keeps their fields' ids apart.
 PAGE_FORMS = {
@@ -40,13 +42,13 @@ def case_url(case: Case) -> str:
 
 def _visible_case(request: HttpRequest, reference: str) -> Case:
     """404 for a case the person may not see: whether it exists is none of his business."""
-    case = selectors.case_for_page(user=request.user, reference=reference)
+    case = applicant_selectors.case_for_page(user=request.user, reference=reference)
     if case is None:
         raise Http404
     return case
 
 
-def _page_form(prefix: str, page: selectors.CasePage, data: Any = None, files: Any = None) -> CaseActionForm:
+def _page_form(prefix: str, page: applicant_selectors.CasePage, data: Any = None, files: Any = None) -> CaseActionForm:
     form_class = PAGE_FORMS[prefix][1]
     kwargs: dict[str, Any] = {"prefix": prefix, "data": data, "files": files}
     if form_class is JobReportForm:
@@ -66,7 +68,7 @@ def drafting_url(application_id: int) -> str:
 def _render_case(
     request: HttpRequest, case: Case, *, bound: CaseActionForm | None = None, status: int = 200
 ) -> HttpResponse:
-    page = selectors.case_page(case=case, user=request.user)
+    page = applicant_selectors.case_page(case=case, user=request.user)
     forms = {
         prefix: _page_form(prefix, page)
         for prefix, (action, _form_class) in PAGE_FORMS.items()
@@ -81,7 +83,7 @@ def _render_case(
         "error_form": bound,
         "drafting_url": drafting_url(case.application_id) if page.actions.resubmit else "",
     }
-    return render(request, "workflow/case_detail.html", context, status=status)
+    return render(request, "workflow/applicant/case_detail.html", context, status=status)
 
 
 def _refuse(request: HttpRequest, case: Case, message: str) -> HttpResponseRedirect:
@@ -95,7 +97,7 @@ def _not_now(case: Case) -> str:
 
 
 def _allowed(request: HttpRequest, case: Case, action: str) -> bool:
-    return bool(getattr(selectors.case_actions(case=case, user=request.user), action))
+    return bool(getattr(applicant_selectors.case_actions(case=case, user=request.user), action))
 
 
 def _act(
@@ -136,8 +138,8 @@ def _rerender_on_case_page(request: HttpRequest, case: Case) -> Callable[[CaseAc
 
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
-    rows = selectors.applicant_cases(user=request.user)
-    return render(request, "workflow/my_cases.html", {"rows": rows})
+    rows = applicant_selectors.applicant_cases(user=request.user)
+    return render(request, "workflow/applicant/my_cases.html", {"rows": rows})
 
 
 @login_required
@@ -214,7 +216,9 @@ def case_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
         services.case_withdraw(case=case, actor=request.user, comment=data["comment"].strip())
         return _("The application has been withdrawn.")
 
-    return _confirm(request, case, action="withdraw", template="workflow/confirm_withdraw.html", perform=perform)
+    return _confirm(
+        request, case, action="withdraw", template="workflow/applicant/confirm_withdraw.html", perform=perform
+    )
 
 
 @login_required
@@ -239,7 +243,9 @@ def offer_decline(request: HttpRequest, reference: str) -> HttpResponse:
         services.offer_decline(case=case, actor=request.user, comment=data["comment"].strip())
         return _("You have declined the offer.")
 
-    return _confirm(request, case, action="decline", template="workflow/confirm_decline.html", perform=perform)
+    return _confirm(
+        request, case, action="decline", template="workflow/applicant/confirm_decline.html", perform=perform
+    )
 
 
 @login_required
@@ -288,7 +294,7 @@ def final_report_file(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def job_report_file(request: HttpRequest, reference: str) -> HttpResponse:
     case = _visible_case(request, reference)
-    periods = selectors.case_actions(case=case, user=request.user).job_report_periods
+    periods = applicant_selectors.case_actions(case=case, user=request.user).job_report_periods
     form = JobReportForm(request.POST, prefix="jobs", periods=periods)
 
     def perform(data: dict[str, Any]) -> str:

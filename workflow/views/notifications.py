@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from workflow.models import Notification
-from workflow.selectors_notifications import notifications_of, unread_count
+from workflow.selectors.notifications import notifications_of, unread_count
 from workflow.services.notifications import notification_mark_read, notifications_mark_all_read
 
 PER_PAGE = 25

@@ -1,6 +1,6 @@
 """The public list of granted support (offentleglova), as a page, as CSV and as XLSX.  No login: a
 decision to grant is public once made.  The views parse the filters, call the selector and
-render; what may be shown is decided in ``workflow.selectors_public``."""
+render; what may be shown is decided in ``workflow.selectors.public``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from programme.models import Programme
 from programme.pagination import page_links, page_of
 from workflow.exports import Value, export_response, in_request_context
 from workflow.models import State
-from workflow.selectors_public import (
+from workflow.selectors.public import (
     GRANTED,
     GrantedSupport,
     granted_support,
@@ -86,7 +86,7 @@ def granted_support_list(request: HttpRequest) -> HttpResponse:
         "selected_year": filters["year"],
         "query": _without_page(request),
     }
-    return render(request, "workflow/public_granted_support.html", context)
+    return render(request, "workflow/public/granted_support.html", context)
 
 
 def _without_page(request: HttpRequest) -> str:

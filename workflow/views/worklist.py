@@ -3,7 +3,7 @@ sorted and paginated, with counts by state and each case's age against the scree
 level; and the same list, all pages, as CSV or XLSX.
 
 Only staff get the page: an applicant without a staff role gets a 404 (his or her cases are
-on /saker/), and what each staff member sees is decided by ``workflow.selectors_worklist``.
+on /saker/), and what each staff member sees is decided by ``workflow.selectors.worklist``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from programme.money import nok
 from workflow.exports import FORMATS, Value, export_response
 from workflow.filters import STATE_FILTERS, WorklistFilter
 from workflow.models import State
-from workflow.selectors_scope import Scope, scope_of
-from workflow.selectors_worklist import (
+from workflow.selectors.scope import Scope, scope_of
+from workflow.selectors.worklist import (
     DEFAULT_SORT,
     WorklistRow,
     counts_by_state,
@@ -130,7 +130,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "page_links": _page_links(page, query),
             "summary": [(count, query.with_state(count.state), count.state in chosen_states) for count in counts],
         }
-    return render(request, "workflow/staff/worklist.html", context)
+    return render(request, "workflow/worklist/worklist.html", context)
 
 
 @login_required

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from programme.models import Programme
-from workflow.selectors_evaluation import evaluation_figures, evaluation_json
+from workflow.selectors.evaluation import evaluation_figures, evaluation_json
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from tests.factories import BudgetYearFactory, CompanyFactory, FocusAreaFactory,
 from tests.journey import STEPS, World, build_world, case_in
 from workflow import services
 from workflow.models import Case, Decision, JobReport, LedgerEntry, Offer, State, TimelineEvent
-from workflow.selectors_evaluation import evaluation_figures, evaluation_json, evaluation_jsonable
+from workflow.selectors.evaluation import evaluation_figures, evaluation_json, evaluation_jsonable
 
 OSLO = ZoneInfo("Europe/Oslo")
 FROM, TO = dt.date(2023, 1, 1), dt.date(2024, 12, 31)

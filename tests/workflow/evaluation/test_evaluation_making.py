@@ -29,7 +29,7 @@ from tests.workflow.evaluation.test_evaluation_pdf import nok, pdf_text
 from tests.workflow.staff import board_support
 from workflow import services, tasks
 from workflow.models import Evaluation, State
-from workflow.selectors_evaluation import evaluation_figures, evaluation_json, evaluation_jsonable
+from workflow.selectors.evaluation import evaluation_figures, evaluation_json, evaluation_jsonable
 from workflow.services import evaluation as evaluation_service
 from workflow.services.evaluation_lock import making_lock
 

@@ -18,7 +18,7 @@ from programme import clock
 from programme.money import format_nok
 from tests.journey import case_in
 from workflow.models import State
-from workflow.selectors_evaluation import evaluation_figures, evaluation_json
+from workflow.selectors.evaluation import evaluation_figures, evaluation_json
 from workflow.services.evaluation import evaluation_render
 
 

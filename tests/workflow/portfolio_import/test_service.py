@@ -21,7 +21,7 @@ from tests.workflow.portfolio_import.portfolio import (
 )
 from workflow.models import Case, LedgerEntry, State
 from workflow.selectors import budget_figures
-from workflow.selectors_evaluation import evaluation_figures, evaluation_jsonable
+from workflow.selectors.evaluation import evaluation_figures, evaluation_jsonable
 from workflow.services import check_portfolio, portfolio_import
 
 pytestmark = pytest.mark.django_db

@@ -32,7 +32,7 @@ from tests.workflow.staff.board_support import (
 )
 from workflow import selectors, services
 from workflow.models import AgendaItem, Case, ConflictDeclaration, Recommendation, State
-from workflow.selectors_board import meeting_agenda
+from workflow.selectors.board import meeting_agenda
 
 # The shared fixtures (a module of helpers, not a conftest: several helpers share this folder).
 tight_world = board_support.tight_world

@@ -24,7 +24,7 @@ from tests.factories import CompanyFactory, FocusAreaFactory, MunicipalityFactor
 from tests.journey import World, case_in
 from tests.workflow.staff.worklist_support import OSLO, bulk_cases, page_as, references_on, worklist_url
 from workflow.models import Case, State
-from workflow.selectors_worklist import ServiceLevel
+from workflow.selectors.worklist import ServiceLevel
 
 
 def nb_service_level(age: int, limit: int) -> str:

@@ -19,7 +19,7 @@ from tests.journey import World
 from tests.workflow.staff.worklist_support import OSLO, bulk_cases, page_as, worklist_url
 from workflow.filters import WorklistFilter
 from workflow.models import State
-from workflow.selectors_scope import staff_scope
+from workflow.selectors.scope import staff_scope
 
 
 def form_as_django_draws_it(world: World, params: dict[str, Any]) -> Form:

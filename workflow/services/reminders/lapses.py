@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from programme.errors import RuleViolation
 from workflow.models import Case, Notification, State
-from workflow.services.disbursement import case_lapse
 from workflow.services.notifications import notification_send
+from workflow.services.payments import case_lapse
 from workflow.services.reminders._common import applicants_by_company
 
 logger = logging.getLogger(__name__)

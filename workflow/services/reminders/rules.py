@@ -28,8 +28,8 @@ from workflow.models import (
     TimelineEvent,
 )
 from workflow.models import JobReport as JobReportModel
-from workflow.selectors_admin import REGISTER_WITHIN_DAYS
-from workflow.selectors_worklist import SCREENING_CLOCK_STATES
+from workflow.selectors.register import REGISTER_WITHIN_DAYS
+from workflow.selectors.worklist import SCREENING_CLOCK_STATES
 from workflow.services.notifications import site_link
 from workflow.services.reminders._common import (
     CATCH_UP_DAYS,

@@ -1,0 +1,1 @@
+"""The URL configurations of workflow's features, one module each."""
