@@ -143,9 +143,9 @@ def notifications_send(messages: Sequence[Message]) -> int:
 
     The same rules as ``notification_send``, in a number of queries that does not grow with
     the number of messages (the daily reminder sweep sends thousands): the taken keys are read
-    in one query, the new rows inserted in one, skipping any key another worker recorded in
-    the meantime (``ignore_conflicts`` under the unique key), and the mails claimed and sent
-    together (``notifications_mail``)."""
+    in one query, the new rows inserted in one, and the mails claimed and sent together
+    (``notifications_mail``).  The unique key keeps a notification from being recorded twice
+    when two sweeps race; only then are the rows inserted one by one."""
     for message in messages:
         if message.kind not in Notification.Kind.values:
             raise ValueError(f"Unknown notification kind {message.kind!r}")
@@ -154,7 +154,6 @@ def notifications_send(messages: Sequence[Message]) -> int:
     fresh = {key: message for key, message in unique.items() if key not in taken}
     if not fresh:
         return 0
-    stamp = clock.now()
     rows, html = [], {}
     for key, message in fresh.items():
         link = site_link(message.url)
@@ -177,15 +176,26 @@ def notifications_send(messages: Sequence[Message]) -> int:
                 subject=subject[:SUBJECT_LENGTH],
                 body=text,
                 url=message.url[:URL_LENGTH],
-                created_at=stamp,
             )
         )
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    # Ours are the rows stamped now under the fresh keys: a key another worker took between
-    # the read and the insert was skipped by the insert, and is not counted or mailed here.
-    ours: list[str] = []
-    for chunk in _key_chunks(list(fresh)):
-        ours += Notification.objects.filter(key__in=chunk, created_at=stamp).values_list("key", flat=True)
+    try:
+        # All the rows in one insert, in a savepoint: it fails as a whole only if another sweep
+        # recorded one of these keys between the read above and this insert.
+        with transaction.atomic():
+            Notification.objects.bulk_create(rows)
+        ours = list(fresh)
+    except IntegrityError:
+        # That race (two workers, or beat during a manual run): each row on its own, under its
+        # unique key, so that the one the other sweep took is skipped and not counted here.
+        ours = []
+        for row in rows:
+            row.pk = None  # a batch the savepoint rolled back may have given it one
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+            except IntegrityError:
+                continue
+            ours.append(row.key)
     to_mail = [key for key in ours if not fresh[key].recipient.daily_digest]
     if to_mail:
         transaction.on_commit(lambda: notifications_mail(keys=to_mail, html=html), robust=True)
