@@ -37,6 +37,11 @@ MUNICIPALITIES_PER_PROGRAMME = 5
 CASES_PER_COMPANY = 5
 AGENDA_CASES = 30
 EVENT_CASE_EVENTS = 50  # the case page with 50 events
+# Days to accept an offer.  The board meets monthly (the 10th), so an offer not yet accepted was
+# made at the last meeting, up to 31 days ago: with the default 21 days every such offer would
+# be past its deadline on some days of the month (the 1st to the 10th) and the reminder sweep's
+# first run would lapse all of them at once (506 on 7 December 2026), which no real day does.
+ACCEPTANCE_DAYS = 35
 
 # How the cases spread over the states (weights), and how recent a case in each state must be
 # (days from its last event to today) for the data to agree with the deadlines: an offer not
@@ -248,6 +253,7 @@ class Generator:
                 owner_organisation=f"Regionråd {number}",
                 start_date=date(self.first_year, 1, 1),
                 reminders_active=True,
+                acceptance_days=ACCEPTANCE_DAYS,
             )
             for number in range(1, self.args.programmes + 1)
         ]

@@ -126,7 +126,7 @@ def case_details(gen: Generator, plans: list[Plan], cases: list[Any]) -> None:
                 holdback_amount=(plan.amount * Decimal("0.25")).quantize(Decimal("1")),
                 legal_basis="de_minimis",
                 amount_eur=(plan.amount / Decimal("11.5")).quantize(Decimal("0.01")),
-                accept_by=decided_on + timedelta(days=21),
+                accept_by=decided_on + timedelta(days=plan.programme.acceptance_days),
                 start_by=(accepted_at.date() + timedelta(days=182)) if accepted_at else None,
                 final_report_due=end + timedelta(days=60),
                 expires_on=end + timedelta(days=182),

@@ -1,5 +1,5 @@
-"""The pages the benchmark times, each in a large and a small variant (for the query counts),
-with the user who sees it, and the timing of a page, its admin twin and its floor.
+"""Timing a route side by side with the Django admin changelist, and the four pages the load
+test asks for (each in a large and a small variant, with the user who sees it).
 
 Everything goes through Django's test ``Client`` in this process: the whole middleware stack,
 the session and the template, but no HTTP server (that is the load test's part).
@@ -7,6 +7,7 @@ the session and the template, but no HTTP server (that is the load test's part).
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 import time
@@ -32,8 +33,9 @@ class Page:
 @dataclass
 class Timing:
     median_ms: float
+    p95_ms: float
+    samples: int
     queries: int
-    statements: list[str]
 
 
 def client_for(user: Any) -> Client:
@@ -42,62 +44,57 @@ def client_for(user: Any) -> Client:
     return client
 
 
-def time_url(client: Client, url: str, *, n: int, warmup: int = 3) -> Timing:
-    """Median of ``n`` requests after ``warmup``; the query count from one more request."""
-    return time_together([(client, url)], n=n, warmup=warmup)[0]
+def time_together(
+    requests: list[tuple[Client, str]], *, n: int, warmup: int = 2, budget_s: float | None = None
+) -> list[Timing]:
+    """The median and 95th percentile of each of ``requests`` over ``n`` rounds, each asked
+    once per round, and the queries of one more request of each.
 
+    A route and the admin changelist it is compared with are timed side by side, so that
+    whatever else the machine does in those seconds slows both alike: on a shared virtual
+    machine separate runs of one page spread by ±20 %, their ratio far less.  The order within
+    a round is shuffled (a fixed seed, so that a run can be repeated): in a fixed order the
+    second request always finds the code and tables the first just warmed (RESULTS.md, run 7).
 
-def time_together(requests: list[tuple[Client, str]], *, n: int, warmup: int = 3) -> list[Timing]:
-    """The median of each of ``requests`` over ``n`` rounds, each asked once per round.
-
-    A page and what it is compared with (its floor, the admin changelist) are timed side by
-    side, so that whatever else the machine does in those seconds slows all of them alike:
-    on a shared virtual machine the ratios are then steady where separate runs spread ±20 %.
-
-    The order within a round is shuffled (with a fixed seed, so that a run can be repeated):
-    in a fixed order the floor always came right after its page, whose work had just warmed
-    the same middleware and the same tables, and the page always after the admin changelist;
-    that made the floor quicker and the page slower than either is in a random order
-    (bench/RESULTS.md, run 7)."""
+    With ``budget_s``, a slow route gets fewer rounds (at least 3): a page that takes seconds
+    is known to be slow after three, and the run stays within minutes."""
     order = random.Random(7)  # noqa: S311 (an order of requests, not a secret)
+    started = time.perf_counter()
     for _ in range(warmup):
         for client, url in requests:
-            _get(client, url)
+            get(client, url)
+    if budget_s is not None:
+        per_round = max((time.perf_counter() - started) / max(warmup, 1), 1e-6)
+        n = max(3, min(n, int(budget_s / per_round)))
     samples: list[list[float]] = [[] for _ in requests]
     indices = list(range(len(requests)))
     for _ in range(n):
         order.shuffle(indices)
         for index in indices:
             client, url = requests[index]
-            started = time.perf_counter()
-            _get(client, url)
-            samples[index].append(time.perf_counter() - started)
+            began = time.perf_counter()
+            get(client, url)
+            samples[index].append(time.perf_counter() - began)
     timings = []
     for (client, url), times in zip(requests, samples, strict=True):
         with CaptureQueriesContext(connection) as captured:
-            _get(client, url)
-        statements = [query["sql"] for query in captured.captured_queries]
-        timings.append(Timing(statistics.median(times) * 1000, len(statements), statements))
+            get(client, url)
+        times.sort()
+        p95 = times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)]
+        timings.append(Timing(statistics.median(times) * 1000, p95 * 1000, len(times), len(captured)))
     return timings
 
 
-def query_count(client: Client, url: str) -> int:
-    return len(statements_of(client, url))
-
-
-def statements_of(client: Client, url: str) -> list[str]:
-    """Every SQL statement one request of the page issues, as PostgreSQL received it."""
-    _get(client, url)
-    with CaptureQueriesContext(connection) as captured:
-        _get(client, url)
-    return [query["sql"] for query in captured.captured_queries]
-
-
-def _get(client: Client, url: str) -> None:
+def get(client: Client, url: str) -> int:
+    """Ask for ``url`` and read the whole answer (a streamed export to its end); the status."""
     response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"{url} answered {response.status_code}")
-    _ = response.content
+    if response.streaming:
+        for _chunk in response.streaming_content:
+            pass
+    else:
+        _ = response.content
+    response.close()
+    return response.status_code
 
 
 # --- the pages on the generated data -----------------------------------------------------------

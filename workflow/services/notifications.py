@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db import connection as db_connection
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -31,6 +33,9 @@ EMAIL_TEMPLATES = "workflow/emails"
 # An immediate mail not sent this long after its notification was made failed (mail server
 # down, worker lost); the next sweep sends it.
 UNMAILED_AFTER = timedelta(minutes=15)
+KEY_LENGTH = Notification._meta.get_field("key").max_length
+SUBJECT_LENGTH = Notification._meta.get_field("subject").max_length
+URL_LENGTH = Notification._meta.get_field("url").max_length
 
 
 def site_link(url: str) -> str:
@@ -86,17 +91,164 @@ def notification_send(
                 recipient=recipient,
                 case=case,
                 kind=kind,
-                key=key[: Notification._meta.get_field("key").max_length],
+                key=key[:KEY_LENGTH],
                 due_on=due_on,
-                subject=subject[: Notification._meta.get_field("subject").max_length],
+                subject=subject[:SUBJECT_LENGTH],
                 body=text,
-                url=url[: Notification._meta.get_field("url").max_length],
+                url=url[:URL_LENGTH],
             )
     except IntegrityError:
         return None
     if not recipient.daily_digest:
         transaction.on_commit(_mail_later(notification.pk, html), robust=True)
     return notification
+
+
+# SQLite binds each value of an ``IN`` list as a variable and refuses more than a few hundred
+# on older builds, so there a list of keys is read in chunks.  PostgreSQL (psycopg binds
+# values client-side) takes the whole list in one query, whatever the number of keys.
+SQLITE_KEY_CHUNK = 500
+
+
+def _key_chunks(keys: Sequence[str]) -> list[Sequence[str]]:
+    size = SQLITE_KEY_CHUNK if db_connection.vendor == "sqlite" else max(len(keys), 1)
+    return [keys[start : start + size] for start in range(0, len(keys), size)]
+
+
+def notification_keys_taken(keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` are recorded already (one query on PostgreSQL)."""
+    taken: set[str] = set()
+    for chunk in _key_chunks(keys):
+        taken.update(Notification.objects.filter(key__in=chunk).values_list("key", flat=True))
+    return taken
+
+
+@dataclass
+class Message:
+    """One notification to record under ``key``; what ``notification_send`` takes, as a value."""
+
+    recipient: User
+    kind: str
+    key: str
+    case: Case | None = None
+    due_on: Any = None
+    url: str = ""
+    template: str | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def notifications_send(messages: Sequence[Message]) -> int:
+    """Record many notifications at once and mail them once the transaction commits (or leave
+    them for the daily digest); returns how many were recorded.
+
+    The same rules as ``notification_send``, in a number of queries that does not grow with
+    the number of messages (the daily reminder sweep sends thousands): the taken keys are read
+    in one query, the new rows inserted in one, and the mails claimed and sent together
+    (``notifications_mail``).  The unique key keeps a notification from being recorded twice
+    when two sweeps race; only then are the rows inserted one by one."""
+    for message in messages:
+        if message.kind not in Notification.Kind.values:
+            raise ValueError(f"Unknown notification kind {message.kind!r}")
+    unique = {message.key[:KEY_LENGTH]: message for message in messages}
+    taken = notification_keys_taken(list(unique))
+    fresh = {key: message for key, message in unique.items() if key not in taken}
+    if not fresh:
+        return 0
+    rows, html = [], {}
+    for key, message in fresh.items():
+        link = site_link(message.url)
+        values = {
+            "recipient": message.recipient,
+            "case": message.case,
+            "due_on": message.due_on,
+            "link": link,
+            **message.context,
+        }
+        with translation.override(message.recipient.language or settings.LANGUAGE_CODE):
+            subject, text, html[key] = _render(message.template or message.kind, values)
+        rows.append(
+            Notification(
+                recipient=message.recipient,
+                case=message.case,
+                kind=message.kind,
+                key=key,
+                due_on=message.due_on,
+                subject=subject[:SUBJECT_LENGTH],
+                body=text,
+                url=message.url[:URL_LENGTH],
+            )
+        )
+    try:
+        # All the rows in one insert, in a savepoint: it fails as a whole only if another sweep
+        # recorded one of these keys between the read above and this insert.
+        with transaction.atomic():
+            Notification.objects.bulk_create(rows)
+        ours = list(fresh)
+    except IntegrityError:
+        # That race (two workers, or beat during a manual run): each row on its own, under its
+        # unique key, so that the one the other sweep took is skipped and not counted here.
+        ours = []
+        for row in rows:
+            row.pk = None  # a batch the savepoint rolled back may have given it one
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+            except IntegrityError:
+                continue
+            ours.append(row.key)
+    to_mail = [key for key in ours if not fresh[key].recipient.daily_digest]
+    if to_mail:
+        transaction.on_commit(lambda: notifications_mail(keys=to_mail, html=html), robust=True)
+    return len(ours)
+
+
+def notifications_mail(*, keys: Sequence[str], html: dict[str, str]) -> int:
+    """Mail the notifications under ``keys`` not mailed yet, through one mail connection;
+    returns how many this call mailed.
+
+    They are claimed first in one conditional update stamped with this call's time (a row
+    another worker mailed or claimed is left to it), so none is mailed twice.  If sending
+    fails, the claim of every mail not yet sent is given back for the next sweep
+    (``notifications_unmailed_send``)."""
+    stamp = clock.now()
+    claimed: list[Notification] = []
+    for chunk in _key_chunks(list(keys)):
+        Notification.objects.filter(key__in=chunk, emailed_at=None).update(emailed_at=stamp)
+        claimed += Notification.objects.filter(key__in=chunk, emailed_at=stamp).select_related("recipient")
+    sent: set[int] = set()
+    mail = get_connection()
+    try:
+        mail.open()
+        for notification in claimed:
+            recipient = notification.recipient
+            message = EmailMultiAlternatives(
+                notification.subject,
+                notification.body,
+                settings.DEFAULT_FROM_EMAIL,
+                [recipient.email],
+                connection=mail,
+            )
+            message.attach_alternative(html.get(notification.key) or _stored_html(notification), "text/html")
+            message.send()
+            sent.add(notification.pk)
+    except Exception:
+        _unclaim([n.pk for n in claimed if n.pk not in sent], stamp)
+        logger.exception("Mailed %s of %s notifications; the rest wait for the next sweep", len(sent), len(claimed))
+        raise
+    finally:
+        mail.close()
+    logger.info("Mailed %s notifications", len(sent))
+    return len(sent)
+
+
+def _stored_html(notification: Notification) -> str:
+    """The stored text in the general frame, for a mail whose own HTML was not kept."""
+    recipient = notification.recipient
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        return render_to_string(
+            f"{EMAIL_TEMPLATES}/stored.html",
+            {"notification": notification, "recipient": recipient, "link": site_link(notification.url)},
+        )
 
 
 def _mail_later(notification_id: int, html: str) -> Callable[[], None]:
@@ -133,11 +285,7 @@ def notification_mail(*, notification_id: int, html: str | None = None) -> bool:
     recipient = notification.recipient
     try:
         if html is None:
-            with translation.override(recipient.language or settings.LANGUAGE_CODE):
-                html = render_to_string(
-                    f"{EMAIL_TEMPLATES}/stored.html",
-                    {"notification": notification, "recipient": recipient, "link": site_link(notification.url)},
-                )
+            html = _stored_html(notification)
         message = EmailMultiAlternatives(
             notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [recipient.email]
         )

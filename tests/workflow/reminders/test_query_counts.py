@@ -1,6 +1,7 @@
 """The daily sweep's number of queries does not grow with the number of cases (issue 7 runs
-it over 50 000): candidates are chosen by date arithmetic in SQL, recipients and taken keys
-are read for all candidates at once.  Only each reminder actually sent costs a few queries.
+it over 50 000), nor with the number of reminders it sends: candidates are chosen by date
+arithmetic in SQL, recipients and taken keys are read for all candidates at once, and the
+reminders of a rule are recorded in one insert and mailed together.
 
 The cases are copies of cases made through the services (same dates, same company), so 200
 of each state cost seconds, not minutes."""
@@ -118,7 +119,8 @@ def test_a_sweep_costs_as_many_queries_for_200_cases_as_for_10(world, run) -> No
 def test_the_taken_keys_are_read_in_one_query_however_many_reminders_are_due(world) -> None:
     # 1 200 reminders due whose keys are all taken: nothing is sent, and PostgreSQL reads the
     # taken keys in one query; SQLite (its limit on bound variables) in chunks of 500.
-    from workflow.services.reminders._common import SQLITE_KEY_CHUNK, Reminder, deliver
+    from workflow.services.notifications import SQLITE_KEY_CHUNK
+    from workflow.services.reminders._common import Reminder, deliver
 
     case = world.submitted_case()
     today = clock.today()
@@ -141,3 +143,31 @@ def test_the_taken_keys_are_read_in_one_query_however_many_reminders_are_due(wor
     expected = 1 if connection.vendor == "postgresql" else -(-len(reminders) // SQLITE_KEY_CHUNK)
     assert len(captured.captured_queries) == expected
     assert Notification.objects.count() == 1200
+
+
+def test_a_sweep_costs_as_many_queries_with_30_reminders_due_as_with_3(world, run, mailoutbox) -> None:
+    # Submitted cases past the screening level (their advisers are reminded) and returned cases
+    # not completed (their applicants are), 3 and then 30 of each due on the same day: the
+    # reminders are recorded in one insert and mailed together, so the sweep's queries are
+    # bounded by its rules, not by the reminders it sends (issue 16: thousands at 50 000 cases).
+    submitted, returned = world.submitted_case(), case_in(world, State.RETURNED)
+    day = clock.today() + dt.timedelta(days=submitted.programme.screening_days + 1)
+
+    def sweep(cases_each: int) -> tuple[int, int, int]:
+        Notification.objects.all().delete()
+        mailoutbox.clear()
+        have = Case.objects.filter(state=State.SUBMITTED).count()
+        copy_case(submitted, cases_each - have)
+        copy_case(returned, cases_each - have)
+        with CaptureQueriesContext(connection) as captured:
+            run(day)
+        return len(captured.captured_queries), Notification.objects.count(), len(mailoutbox)
+
+    queries_3, sent_3, mailed_3 = sweep(3)
+    queries_30, sent_30, mailed_30 = sweep(30)
+
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert kinds == {Notification.Kind.SCREENING_OVERDUE, Notification.Kind.RETURNED_NOT_COMPLETED}
+    assert sent_30 == 10 * sent_3 and sent_3 >= 6
+    assert mailed_3 > 0 and mailed_30 == 10 * mailed_3
+    assert queries_30 == queries_3, "each reminder sent must not cost queries of its own"

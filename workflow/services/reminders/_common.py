@@ -3,8 +3,8 @@ cases in one query each, and delivering the due reminders (each once, under its 
 
 A rule selects its candidates by date arithmetic in SQL, works out in Python which reminder
 step is due for each candidate and to whom, and hands the list to ``deliver``.  The number
-of queries does not grow with the number of cases; only each reminder actually sent costs a
-few (recording and mailing it).
+of queries grows neither with the number of cases nor with the number of reminders due: a
+rule costs the same few queries whether it sends three reminders or three thousand.
 """
 
 from __future__ import annotations
@@ -15,21 +15,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
-
 from applications.models import CompanyMember
 from programme.models import StaffRole, User
-from workflow.models import Case, ConflictDeclaration, Notification
-from workflow.services.notifications import notification_send
+from workflow.models import Case, ConflictDeclaration
+from workflow.services.notifications import Message, notifications_send
 
 # A step is sent on its day; if the daily run was missed (worker down, holiday), it is still
 # sent on a later run up to this many days late, but never once the next step of the same
 # rule is due.  A week covers an outage without digging up old history.
 CATCH_UP_DAYS = 7
-# SQLite binds each value of an ``IN`` list as a variable and refuses more than a few hundred
-# on older builds, so there the taken keys are checked in chunks.  PostgreSQL (psycopg binds
-# values client-side) takes the whole list in one query, whatever the number of reminders.
-SQLITE_KEY_CHUNK = 500
 
 
 def steps_due(step_days: Sequence[date], today: date, *, last_day: date | None = None) -> list[date]:
@@ -74,31 +68,25 @@ class Reminder:
 
 
 def deliver(reminders: Iterable[Reminder]) -> int:
-    """Record and mail each reminder whose key is not taken; returns how many were sent."""
-    pending = {reminder.key: reminder for reminder in reminders}
-    if not pending:
-        return 0
-    keys = list(pending)
-    chunk_size = SQLITE_KEY_CHUNK if connection.vendor == "sqlite" else len(keys)
-    taken: set[str] = set()
-    for start in range(0, len(keys), chunk_size):
-        chunk = keys[start : start + chunk_size]
-        taken.update(Notification.objects.filter(key__in=chunk).values_list("key", flat=True))
-    sent = 0
-    for key, reminder in pending.items():
-        if key in taken:
-            continue
-        made = notification_send(
-            recipient=reminder.recipient,
-            kind=reminder.kind,
-            key=key,
-            case=reminder.case,
-            due_on=reminder.due,
-            url=reminder.url,
-            context={"case": reminder.case, "meeting": reminder.meeting, **reminder.context},
-        )
-        sent += made is not None
-    return sent
+    """Record and mail each reminder whose key is not taken; returns how many were sent.
+
+    All of a rule's reminders go together (``notifications_send``): the taken keys in one
+    query, the new notifications in one insert, their mails claimed and sent together, so a
+    first sweep with thousands due costs as many queries as one with three."""
+    return notifications_send(
+        [
+            Message(
+                recipient=reminder.recipient,
+                kind=reminder.kind,
+                key=reminder.key,
+                case=reminder.case,
+                due_on=reminder.due,
+                url=reminder.url,
+                context={"case": reminder.case, "meeting": reminder.meeting, **reminder.context},
+            )
+            for reminder in reminders
+        ]
+    )
 
 
 # --- recipients, for many cases at once (one query each) ---------------------------------

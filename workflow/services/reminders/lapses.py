@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 
 
 def _lapse_each(cases: list[Case], reason: str) -> int:
+    # Each lapse is a state change with its own lock and ledger release (``case_lapse``), so it
+    # costs its own queries; the applicants to tell are read once for all of them.
+    applicants = applicants_by_company(case.application.company_id for case in cases)
     lapsed = 0
     for case in cases:
         try:
@@ -27,7 +30,7 @@ def _lapse_each(cases: list[Case], reason: str) -> int:
                 case = case_lapse(case=case, actor=None)
                 offer = case.offer
                 url = reverse("workflow:case_detail", kwargs={"reference": case.reference})
-                for person in applicants_by_company([case.application.company_id])[case.application.company_id]:
+                for person in applicants[case.application.company_id]:
                     notification_send(
                         recipient=person,
                         kind=Notification.Kind.CASE_EVENT,
