@@ -9,6 +9,28 @@ from typing import Any
 
 from bench.generate import EVENT_CASE_EVENTS, OFFER_STATES, PATHS, Generator, Plan
 
+# The action a case's timeline records on arriving in each state (workflow.timeline's codes), as
+# the services would have written it.
+ARRIVAL_ACTIONS = {
+    "submitted": "case.submitted",
+    "screening": "case.taken",
+    "returned": "case.returned",
+    "dismissed": "case.dismissed",
+    "recommended": "case.recommended",
+    "on_agenda": "case.placed_on_agenda",
+    "approved": "decision.approved",
+    "rejected": "decision.rejected",
+    "appealed": "case.appealed",
+    "withdrawn": "case.withdrawn",
+    "declined": "offer.declined",
+    "accepted": "offer.accepted",
+    "reporting": "final_report.filed",
+    "lapsed": "offer.lapsed",
+    "cancelled": "offer.cancelled",
+    "completed": "case.completed",
+    "closed": "case.closed",
+}
+
 
 def case_details(gen: Generator, plans: list[Plan], cases: list[Any]) -> None:
     """Everything on the cases: timeline, screening, recommendation, decision, offer, ledger,
@@ -42,6 +64,7 @@ def case_details(gen: Generator, plans: list[Plan], cases: list[Any]) -> None:
                 TimelineEvent(
                     case=case,
                     kind="transition",
+                    action=ARRIVAL_ACTIONS[state],
                     actor=actor,
                     from_state=previous,
                     to_state=state,
@@ -245,8 +268,9 @@ def case_details(gen: Generator, plans: list[Plan], cases: list[Any]) -> None:
             TimelineEvent(
                 case=case,
                 kind="money",
+                action="payment.registered",
+                data={"amount": str(payment.amount), "final": payment.is_final, "payment_id": payment.pk},
                 actor=payment.registered_by,
-                comment=f"Utbetalt {payment.amount} kr.",
                 created_at=moment,
             )
         )
@@ -274,6 +298,7 @@ def add_event_case(plans: list[Plan], cases: list[Any], events: list[Any]) -> No
             TimelineEvent(
                 case=case,
                 kind="note",
+                action="note.added",
                 actor=plan.extra["adviser"],
                 comment=f"Notat {index + 1}: samtale med søker om fremdrift og budsjett.",
                 staff_only=index % 2 == 0,
