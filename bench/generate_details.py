@@ -32,6 +32,17 @@ ARRIVAL_ACTIONS = {
 }
 
 
+def _arrival_data(plan: Plan, state: str, path: list[str]) -> dict[str, Any]:
+    """What the words of the arrival's action need (workflow.timeline), as the services write it."""
+    if state == "recommended":
+        return {"outcome": "reject" if "rejected" in path else "approve"}
+    if state == "on_agenda" and plan.meeting_date:
+        return {"meeting_title": "", "programme": plan.programme.code, "meeting_date": plan.meeting_date.isoformat()}
+    if state == "approved":
+        return {"amount": str(plan.amount), "share": "50.00"}
+    return {}
+
+
 def case_details(gen: Generator, plans: list[Plan], cases: list[Any]) -> None:
     """Everything on the cases: timeline, screening, recommendation, decision, offer, ledger,
     requests and payments, reports, appeals; then the case with 50 events."""
@@ -65,6 +76,7 @@ def case_details(gen: Generator, plans: list[Plan], cases: list[Any]) -> None:
                     case=case,
                     kind="transition",
                     action=ARRIVAL_ACTIONS[state],
+                    data=_arrival_data(plan, state, path),
                     actor=actor,
                     from_state=previous,
                     to_state=state,

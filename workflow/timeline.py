@@ -50,6 +50,7 @@ The actions, with their ``data`` (what a person typed stays in ``comment``):
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -65,6 +66,7 @@ if TYPE_CHECKING:
     from workflow.models import TimelineEvent
 
 Renderer = Callable[[dict[str, Any]], str]
+logger = logging.getLogger(__name__)
 RENDERERS: dict[str, Renderer] = {}
 
 
@@ -85,7 +87,13 @@ def event_text(event: TimelineEvent) -> str:
     render = RENDERERS.get(event.action)
     if render is None:
         return ""
-    return render(data)
+    try:
+        return render(data)
+    except (KeyError, ValueError, ArithmeticError):
+        # Data written by hand or by an older version that lacks what the words need: the page
+        # still shows, with the kind of event and the state change beside it.
+        logger.warning("Timeline event %s (%s) lacks data for its words: %r", event.pk, event.action, data)
+        return ""
 
 
 def amount(value: str) -> str:
