@@ -113,6 +113,19 @@ def test_what_a_person_typed_stays_in_the_comment_beside_the_events_words(world:
     assert read(event, "nb") == "Søknaden er sendt tilbake til søkeren for utfylling."
 
 
+def test_an_event_whose_data_lacks_what_its_words_need_still_shows_on_the_page(world: World, client: Client) -> None:
+    case = case_in(world, State.SUBMITTED)
+    TimelineEvent.objects.create(
+        case=case, kind=TimelineEvent.Kind.TRANSITION, action="decision.approved", data={}, to_state=State.APPROVED
+    )
+
+    client.force_login(world.adviser_a)
+    page = client.get(reverse("staff:case_detail", args=[case.reference]))
+
+    assert page.status_code == 200
+    assert "Innvilget (tilsagn sendt)" in page.content.decode()  # the state change is still told
+
+
 def test_an_event_is_written_only_with_a_known_action(world: World) -> None:
     case = case_in(world, State.SUBMITTED)
     with pytest.raises(ValueError, match="unknown timeline action"):
