@@ -11,15 +11,12 @@ The Django admin is counted in its own test."""
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Model
-from django.db.models.base import ModelState
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -31,7 +28,8 @@ from tests.journey import case_in
 from tests.security import routes
 from tests.security.test_permission_matrix import MATRIX, ROLES
 from tests.security.world import MatrixWorld, build_matrix_world
-from tests.workflow.staff.test_admin_query_counts import clone
+from tests.storage import storages_in
+from tests.workflow.staff.test_admin_query_counts import clone, unsaved_copy
 from workflow import services
 from workflow.models import AgendaItem, Case, Evaluation, Notification, State, TimelineEvent
 
@@ -99,15 +97,6 @@ def requests_to_count(mw: MatrixWorld) -> list[tuple[str, str, str]]:
     return found
 
 
-def _copy(obj: Model, **changes: object) -> Model:
-    twin = copy.copy(obj)
-    twin._state = ModelState()
-    twin.pk = None
-    for field_name, value in changes.items():
-        setattr(twin, field_name, value)
-    return twin
-
-
 # States the permission matrix's world has no case in, whose lists must have a row too.
 MORE_STATES = (State.COMPLETED, State.CLOSED, State.LAPSED, State.RECOMMENDED)
 
@@ -138,13 +127,13 @@ def grow(mw: MatrixWorld, templates: list[Case]) -> None:
         copies_in.setdefault(state, []).append(pk)
     events = TimelineEvent.objects.filter(case__in=[case.pk for case in templates]).select_related("case")
     TimelineEvent.objects.bulk_create(
-        _copy(event, case_id=case_pk)
+        unsaved_copy(event, case_id=case_pk)
         for event in list(events)
         for case_pk in [event.case_id] * GROWTH + copies_in.get(event.case.state, [])
     )
     notifications = list(Notification.objects.all())
     Notification.objects.bulk_create(
-        _copy(note, key=f"{note.key}:{n}", case=None) for note in notifications for n in range(GROWTH)
+        unsaved_copy(note, key=f"{note.key}:{n}", case=None) for note in notifications for n in range(GROWTH)
     )
     for n in range(GROWTH):
         company = CompanyFactory(programme=w.programme, municipality=w.municipality_a)
@@ -173,13 +162,7 @@ def _count(client: Client, address: str) -> tuple[int, int]:
 @pytest.fixture(scope="module")
 def counted(django_db_setup: None, django_db_blocker, tmp_path_factory) -> Iterator[dict[tuple[str, str], tuple]]:
     """Per (route, role): (status, queries) with few rows and with many."""
-    storage = {
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path_factory.mktemp("private")), "base_url": None},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    storage = storages_in(tmp_path_factory.mktemp("private"))
     with override_settings(STORAGES=storage), django_db_blocker.unblock(), transaction.atomic():
         mw = build_matrix_world()
         templates = one_of_each(mw)

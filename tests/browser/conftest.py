@@ -16,7 +16,7 @@ transactional.  Fixtures for journeys:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -26,6 +26,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import BrowserContext, Page
 
+from programme.celery import app as celery_app
 from programme.models import User
 from tests.conftest import services_required
 from tests.factories import UserFactory
@@ -173,3 +174,16 @@ def login(page: Page, live_server: Any) -> Callable[..., Page]:
         return page
 
     return log_in
+
+
+@pytest.fixture
+def tasks_at_once(private_storage: Path) -> Iterator[Path]:
+    """The Celery tasks a page asks for (letters, meeting documents, evaluations) run at once,
+    as a worker would, with no broker and no stray messages; what they store goes to a
+    temporary folder, which is given."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        yield private_storage
+    finally:
+        celery_app.conf.task_always_eager = eager

@@ -8,10 +8,8 @@ Button and field names are looked up through the same translation catalogue the 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -45,16 +43,3 @@ def go(page: Page, path: str, status: int = 200) -> Response:
 def case_path(case: Case | str) -> str:
     reference = case if isinstance(case, str) else case.reference
     return reverse("workflow:case_detail", args=[reference])
-
-
-def use_temporary_private_storage(settings: Any, folder: Path) -> Path:
-    """Uploads go to ``folder``, not the machine's private storage.  The live server runs in
-    this process, so the overridden setting is what it stores with."""
-    settings.STORAGES = {
-        **django_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(folder), "base_url": None},
-        },
-    }
-    return folder

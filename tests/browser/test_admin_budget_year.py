@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,6 @@ from playwright.sync_api import Page, expect
 
 from programme.models import BudgetYear
 from tests.browser.pages import go, nb
-from tests.browser.test_board_agenda import letters_made_at_once  # noqa: F401  (a fixture)
 from tests.journey import World, build_world
 from tests.workflow.staff.board_support import recommended_case
 from workflow import services
@@ -45,7 +45,7 @@ def january_world() -> tuple[World, Case]:
 
 def test_an_administrator_adds_this_years_budget_and_the_board_approves_today(
     january: None,
-    letters_made_at_once: Any,  # noqa: F811
+    tasks_at_once: Path,
     page: Page,
     login: Callable[..., Page],
     axe_check: Callable[..., Any],

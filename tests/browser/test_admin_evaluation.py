@@ -10,33 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from programme.celery import app as celery_app
-from tests.browser.pages import go, nb, use_temporary_private_storage
+from tests.browser.pages import go, nb
 from tests.journey import build_world, case_in
 from workflow import services
 from workflow.models import Evaluation, State
 
 
-@pytest.fixture
-def made_at_once(settings: Any, tmp_path: Path) -> Iterator[Path]:
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        yield use_temporary_private_storage(settings, tmp_path)
-    finally:
-        celery_app.conf.task_always_eager = eager
-
-
 def test_an_administrator_makes_the_two_year_evaluation_and_downloads_it(
-    page: Page, login: Callable[..., Page], axe_check: Callable[..., Any], made_at_once: Path
+    page: Page, login: Callable[..., Page], axe_check: Callable[..., Any], tasks_at_once: Path
 ) -> None:
     world = build_world()
     case_in(world, State.APPROVED)
@@ -82,7 +70,7 @@ def test_an_administrator_makes_the_two_year_evaluation_and_downloads_it(
 
 
 def test_an_evaluation_being_made_shows_its_progress_then_its_figures(
-    page: Page, login: Callable[..., Page], axe_check: Callable[..., Any], made_at_once: Path
+    page: Page, login: Callable[..., Page], axe_check: Callable[..., Any], tasks_at_once: Path
 ) -> None:
     world = build_world()
     case_in(world, State.APPROVED)

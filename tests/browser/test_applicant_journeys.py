@@ -13,9 +13,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-import pytest
 from django.core import mail
 from django.utils.text import capfirst
 from playwright.sync_api import Locator, Page, Response, expect
@@ -24,18 +22,13 @@ from applications.models import Application, CostLine, FinancingLine
 from programme import clock
 from programme.models import User
 from programme.money import format_nok
-from tests.browser.pages import case_path, go, nb, pdf_file, use_temporary_private_storage
+from tests.browser.pages import case_path, go, nb, pdf_file
 from tests.factories import valid_org_number
 from tests.journey import GRANT, build_world, case_in
 from workflow.models import Case, PaymentRequest, State, TimelineEvent
 
 PASSWORD = "pw-Test-1234"
 VERIFY_LINK = re.compile(r"https?://[^\s\"'<>]+/bekreft-epost/[^\s\"'<>/]+/")
-
-
-@pytest.fixture
-def private_storage(settings: Any, tmp_path: Path) -> Path:
-    return use_temporary_private_storage(settings, tmp_path)
 
 
 def label(msgid: str) -> str:

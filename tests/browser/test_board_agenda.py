@@ -5,38 +5,24 @@ at that case; the board's pages pass axe-core before decisions, after, and with 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from programme.celery import app as celery_app
 from programme.money import format_nok
-from tests.browser.pages import go, nb, use_temporary_private_storage
+from tests.browser.pages import go, nb
 from tests.journey import build_world
 from tests.workflow.staff.board_support import FRAME, RECOMMENDED, recommended_case
 from workflow.models import Case, LedgerEntry, MeetingDocument, State
 from workflow.services.meeting_documents import meeting_document_make
 
 
-@pytest.fixture
-def letters_made_at_once(settings: Any, tmp_path: Path) -> Iterator[Path]:
-    """Approvals and refusals enqueue their letters; here the task runs at once, as a worker
-    would, and stores the letters in a temporary folder (no broker, no stray messages)."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    try:
-        yield use_temporary_private_storage(settings, tmp_path)
-    finally:
-        celery_app.conf.task_always_eager = eager
-
-
 def test_the_board_approves_two_and_the_third_no_longer_fits(
-    page: Page, login: Callable[..., Page], axe_check: Callable[..., Any], letters_made_at_once: Path
+    page: Page, login: Callable[..., Page], axe_check: Callable[..., Any], tasks_at_once: Path
 ) -> None:
     world = build_world(frame=FRAME)
     companies = [world.company_a, world.company_b, world.company_a]
@@ -119,7 +105,7 @@ def test_the_board_approves_two_and_the_third_no_longer_fits(
 
 
 def test_a_document_being_made_shows_up_when_ready_without_reloading(
-    page: Page, login: Callable[..., Page], axe_check: Callable[..., Any], letters_made_at_once: Path
+    page: Page, login: Callable[..., Page], axe_check: Callable[..., Any], tasks_at_once: Path
 ) -> None:
     world = build_world(frame=FRAME)
     # Asked for, not made yet: as if the worker has not come to it.

@@ -1,6 +1,6 @@
-"""What the fault tests (tests/integration/test_fault_*.py) share: real processes — Celery
-workers, a Redis server of the test's own, a web server — started against the test database,
-killed the hard way, and waited for."""
+"""What the fault tests (tests/integration/test_fault_*.py) and the worker tests share: real
+processes — Celery workers, a Redis server of the test's own, a web server — started against
+the test database, killed the hard way, and waited for; the storage folder they share."""
 
 from __future__ import annotations
 
@@ -14,10 +14,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import redis
 from django.conf import settings
 from django.db import connection
+
+from tests.storage import storages_in
 
 WAIT_SECONDS = 90
 
@@ -25,18 +28,18 @@ WAIT_SECONDS = 90
 def postgres_missing() -> str | None:
     """Why this run has no PostgreSQL for the processes to share (None: it has)."""
     if connection.vendor != "postgresql":
-        return f"the fault tests need PostgreSQL; this run uses {connection.vendor} (set DATABASE_URL=postgres://…)"
+        return f"this test needs PostgreSQL; this run uses {connection.vendor} (set DATABASE_URL=postgres://…)"
     return None
 
 
 def redis_missing() -> str | None:
     """Why this run has no Redis at REDIS_URL (None: it has)."""
     if not settings.REDIS_URL:
-        return "the fault test needs Redis; REDIS_URL is not set (set REDIS_URL=redis://…)"
+        return "this test needs Redis; REDIS_URL is not set (set REDIS_URL=redis://…)"
     try:
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError as error:
-        return f"the fault test needs Redis at {settings.REDIS_URL}, which does not answer: {error}"
+        return f"this test needs Redis at {settings.REDIS_URL}, which does not answer: {error}"
     return None
 
 
@@ -45,6 +48,16 @@ def redis_server_missing() -> str | None:
     if shutil.which("redis-server") is None:
         return "the fault test starts its own Redis and needs the redis-server program (apt-get install redis-server)"
     return None
+
+
+def storage_for_workers(monkeypatch: Any, settings: Any, tmp_path: Path) -> Path:
+    """One temporary folder that this test and the workers it starts store files in: a worker
+    reads PRIVATE_STORAGE_ROOT from its environment, this process its (overridden) settings."""
+    folder = tmp_path / "private"
+    folder.mkdir()
+    monkeypatch.setenv("PRIVATE_STORAGE_ROOT", str(folder))
+    settings.STORAGES = storages_in(folder)
+    return folder
 
 
 def database_url(*, port: int | None = None) -> str:

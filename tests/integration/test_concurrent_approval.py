@@ -13,14 +13,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.db import connection, transaction
 
 from applications.services import company_create
 from programme import clock
 from programme.errors import RuleViolation
 from programme.models import Contribution
-from tests.conftest import services_required
 from tests.factories import (
     ApplicationFactory,
     BudgetYearFactory,
@@ -30,6 +28,7 @@ from tests.factories import (
     UserFactory,
     staff_role,
 )
+from tests.integration.postgresql import postgresql_only
 from tests.journey import GRANT, build_world, case_in
 from workflow import services
 from workflow.models import Case, Decision, LedgerEntry, Offer, State
@@ -41,26 +40,7 @@ ROUNDS = 20
 ROOM = GRANT + GRANT / 2
 THREAD_TIMEOUT = 60
 
-# The vendor comes from the settings, without connecting: a skip needs no database at all.
-NOT_POSTGRESQL = (
-    f"the approval race needs PostgreSQL row locks; this run uses {connection.vendor} "
-    "(set DATABASE_URL=postgres://… to run it)"
-)
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql" and not services_required(),
-        reason=NOT_POSTGRESQL,
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_required() -> None:
-    """In CI (REQUIRE_SERVICES=1) running without PostgreSQL is a failure, not a skip."""
-    if connection.vendor != "postgresql":
-        pytest.fail(f"REQUIRE_SERVICES=1 but {NOT_POSTGRESQL}", pytrace=False)
+pytestmark = postgresql_only("the approval race needs PostgreSQL row locks")
 
 
 def race(*calls: Callable[[], Any]) -> list[tuple[str, Any]]:

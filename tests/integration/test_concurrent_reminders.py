@@ -13,14 +13,13 @@ import threading
 from collections import Counter
 from typing import Any
 
-import pytest
 from django.core import mail
 from django.db import connection
 from django.db.models import Count
 
 from programme import clock
-from tests.conftest import services_required
 from tests.factories import CompanyFactory, UserFactory, add_member, staff_role
+from tests.integration.postgresql import postgresql_only
 from tests.journey import build_world, case_in
 from workflow.models import Case, LedgerEntry, Notification, State, TimelineEvent
 from workflow.services.reminders import reminders_run
@@ -29,22 +28,7 @@ ROUNDS = 5
 CASES_PER_ROUND = 3
 THREAD_TIMEOUT = 120
 
-NOT_POSTGRESQL = (
-    f"the sweep race needs PostgreSQL's concurrent transactions; this run uses {connection.vendor} "
-    "(set DATABASE_URL=postgres://… to run it)"
-)
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(connection.vendor != "postgresql" and not services_required(), reason=NOT_POSTGRESQL),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_required() -> None:
-    """In CI (REQUIRE_SERVICES=1) running without PostgreSQL is a failure, not a skip."""
-    if connection.vendor != "postgresql":
-        pytest.fail(f"REQUIRE_SERVICES=1 but {NOT_POSTGRESQL}", pytrace=False)
+pytestmark = postgresql_only("the sweep race needs PostgreSQL's concurrent transactions")
 
 
 def two_sweeps_at_once(today: dt.date) -> list[Any]:

@@ -15,13 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import redis
-from django.conf import settings
-from django.db import connection
 from pypdf import PdfReader
 
 from programme.money import format_nok
 from tests.conftest import services_required
+from tests.integration.faults import postgres_missing, redis_missing, storage_for_workers
 from tests.integration.test_celery_worker import worker
 from tests.journey import build_world, case_in
 from workflow import services
@@ -31,21 +29,7 @@ from workflow.services.evaluation import count_text
 worker = worker  # the real worker (with beat) of the Celery test, reused
 WAIT_SECONDS = 120
 
-
-def _missing() -> str | None:
-    """Why this run cannot have a real worker on Redis and PostgreSQL (None: it can)."""
-    if connection.vendor != "postgresql":
-        return f"the worker test needs PostgreSQL; this run uses {connection.vendor} (set DATABASE_URL=postgres://…)"
-    if not settings.REDIS_URL:
-        return "the worker test needs Redis; REDIS_URL is not set (set REDIS_URL=redis://…)"
-    try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as error:
-        return f"the worker test needs Redis at {settings.REDIS_URL}, which does not answer: {error}"
-    return None
-
-
-MISSING = _missing()
+MISSING = postgres_missing() or redis_missing()
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.skipif(MISSING is not None and not services_required(), reason=MISSING or ""),
@@ -58,16 +42,7 @@ def evaluation_worker(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
     """The worker and this test store files in the same temporary folder."""
     if MISSING is not None:
         pytest.fail(f"REQUIRE_SERVICES=1 but {MISSING}", pytrace=False)
-    folder = tmp_path / "private"
-    folder.mkdir()
-    monkeypatch.setenv("PRIVATE_STORAGE_ROOT", str(folder))
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(folder), "base_url": None},
-        },
-    }
+    storage_for_workers(monkeypatch, settings, tmp_path)
     return request.getfixturevalue("worker")
 
 

@@ -30,6 +30,7 @@ from tests.integration.faults import (
     process_env,
     redis_missing,
     start_worker,
+    storage_for_workers,
     wait_for,
 )
 from tests.journey import World, build_world
@@ -58,17 +59,7 @@ def storage(monkeypatch: pytest.MonkeyPatch, settings, tmp_path: Path) -> Path:
     """The workers and this test store files in the same temporary folder."""
     if MISSING is not None:
         pytest.fail(f"REQUIRE_SERVICES=1 but {MISSING}", pytrace=False)
-    folder = tmp_path / "private"
-    folder.mkdir()
-    monkeypatch.setenv("PRIVATE_STORAGE_ROOT", str(folder))
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(folder), "base_url": None},
-        },
-    }
-    return folder
+    return storage_for_workers(monkeypatch, settings, tmp_path)
 
 
 @pytest.fixture

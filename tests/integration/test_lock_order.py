@@ -21,7 +21,7 @@ from django.utils import translation
 from programme import clock
 from programme.errors import RuleViolation
 from programme.locking import de_minimis_key, lock_objects
-from tests.conftest import services_required
+from tests.integration.postgresql import postgresql_only
 from tests.integration.test_concurrent_approval import race
 from tests.journey import GRANT, World, build_world, case_in
 from workflow import services
@@ -30,22 +30,7 @@ from workflow.models import AgendaItem, BoardMeeting, Case, LedgerEntry, Offer, 
 ROUNDS = 10
 THREAD_TIMEOUT = 60
 
-NOT_POSTGRESQL = (
-    f"the lock-order tests need PostgreSQL row locks; this run uses {connection.vendor} "
-    "(set DATABASE_URL=postgres://… to run it)"
-)
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(connection.vendor != "postgresql" and not services_required(), reason=NOT_POSTGRESQL),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_required() -> None:
-    """In CI (REQUIRE_SERVICES=1) running without PostgreSQL is a failure, not a skip."""
-    if connection.vendor != "postgresql":
-        pytest.fail(f"REQUIRE_SERVICES=1 but {NOT_POSTGRESQL}", pytrace=False)
+pytestmark = postgresql_only("the lock-order tests need PostgreSQL row locks")
 
 
 def second_meeting(world: World) -> BoardMeeting:

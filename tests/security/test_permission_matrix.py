@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from tests.security import routes
 from tests.security.world import MatrixWorld, build_matrix_world
+from tests.storage import storages_in
 from workflow.models import Case
 
 # fmt: off
@@ -425,13 +426,7 @@ ROLES = ("anonymous", "applicant_a", "applicant_b", "adviser_a", "adviser_b", "b
 
 @pytest.fixture(scope="module")
 def mworld(django_db_setup: None, django_db_blocker, tmp_path_factory) -> Iterator[MatrixWorld]:
-    storage = {
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path_factory.mktemp("private")), "base_url": None},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    storage = storages_in(tmp_path_factory.mktemp("private"))
     with override_settings(STORAGES=storage), django_db_blocker.unblock(), transaction.atomic():
         yield build_matrix_world()
         transaction.set_rollback(True)

@@ -9,7 +9,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -20,18 +19,8 @@ from workflow import services, tasks
 from workflow.models import CaseFile, Decision, State, TimelineEvent
 from workflow.services.letters import letter_issue
 
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """Letters go to a temporary folder, not the machine's private storage."""
-    settings.STORAGES = {
-        **django_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": None},
-        },
-    }
-    return tmp_path
+# Letters go to a temporary folder, not the machine's private storage.
+pytestmark = pytest.mark.usefixtures("private_storage")
 
 
 def words(text: str) -> str:

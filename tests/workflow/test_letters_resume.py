@@ -7,24 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.conf import settings as django_settings
 
 from tests.journey import case_in
 from workflow import services, tasks
 from workflow.models import Case, CaseFile, State
 from workflow.services.letters import letters_resume
 
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **django_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": None},
-        },
-    }
-    return tmp_path
+# Letters go to a temporary folder, not the machine's private storage.
+pytestmark = pytest.mark.usefixtures("private_storage")
 
 
 @pytest.fixture

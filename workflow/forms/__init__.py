@@ -65,6 +65,17 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def text_field(label: Any, *, required: bool = True, max_length: int = 10000, rows: int = 4, **kwargs: Any) -> Any:
+    """A text of several lines (reasons, reports, notes): a text area ``rows`` high."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
+    )
+
+
 class CaseActionForm(DesignsystemetForm):
     """A form whose service refusals are shown at the field they are about.
 
@@ -84,11 +95,11 @@ class CaseActionForm(DesignsystemetForm):
 class CommentForm(CaseActionForm):
     """An optional comment, for withdrawing an application or declining an offer."""
 
-    comment = forms.CharField(
+    comment = text_field(
         label=_("Comment (optional)"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
     )
 
 

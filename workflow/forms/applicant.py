@@ -9,7 +9,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workflow.forms import AmountField, CaseActionForm, FirstRadioSelect, MultipleFileField, NumberField, more_than_zero
+from workflow.forms import (
+    AmountField,
+    CaseActionForm,
+    FirstRadioSelect,
+    MultipleFileField,
+    NumberField,
+    more_than_zero,
+    text_field,
+)
 
 
 class PaymentRequestForm(CaseActionForm):
@@ -30,10 +38,10 @@ class PaymentRequestForm(CaseActionForm):
         help_text=_("The project's eligible costs so far, as documented in the attachments."),
         validators=[more_than_zero()],
     )
-    report = forms.CharField(
+    report = text_field(
         label=_("Short report on the work so far"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        rows=5,
     )
     attachments = MultipleFileField(
         label=_("Attachments"),
@@ -44,11 +52,11 @@ class PaymentRequestForm(CaseActionForm):
 class FinalReportForm(CaseActionForm):
     rule_fields = {"grant": "amount", "required": "text", "file_type": "attachments", "too_large": "attachments"}
 
-    text = forms.CharField(
+    text = text_field(
         label=_("Final report"),
         help_text=_("What the project did, what it achieved and how it will be followed up."),
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        rows=10,
     )
     amount = AmountField(
         label=_("Final payment requested (NOK)"),
@@ -100,9 +108,9 @@ class JobReportForm(CaseActionForm):
 class AppealForm(CaseActionForm):
     rule_fields = {"required": "text"}
 
-    text = forms.CharField(
+    text = text_field(
         label=_("Grounds for the appeal"),
         help_text=_("Say which decision you appeal, what you want changed and why."),
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        rows=8,
     )

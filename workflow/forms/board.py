@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programme.forms import DesignsystemetForm
-from workflow.forms import AmountField, CaseActionForm, FirstRadioSelect, more_than_zero
+from workflow.forms import AmountField, CaseActionForm, FirstRadioSelect, more_than_zero, text_field
 from workflow.models import LegalBasis, MeetingDocument
 
 
@@ -112,15 +112,13 @@ class ApproveForm(CaseActionForm):
     legal_basis = forms.ChoiceField(
         label=_("Legal basis of the support"), choices=LegalBasis.choices, widget=FirstRadioSelect
     )
-    conditions = forms.CharField(
-        label=_("Conditions (optional)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    share_reason = forms.CharField(
+    conditions = text_field(_("Conditions (optional)"), required=False, max_length=5000, rows=3)
+    share_reason = text_field(
         label=_("Reasons for a higher support share (optional)"),
         help_text=_("Needed only when the amount is above the programme's usual share of the costs."),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -132,15 +130,11 @@ class ApproveForm(CaseActionForm):
 class RejectForm(CaseActionForm):
     rule_fields = {"required": "reasons"}
 
-    reasons = forms.CharField(
-        label=_("Reasons for the refusal"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reasons = text_field(_("Reasons for the refusal"), max_length=5000, rows=3)
 
 
 class DeferForm(CaseActionForm):
-    comment = forms.CharField(
-        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = text_field(_("Comment (optional)"), required=False, max_length=2000, rows=2)
 
 
 DECISION_FORMS: dict[str, type[CaseActionForm]] = {"approve": ApproveForm, "reject": RejectForm, "defer": DeferForm}

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workflow.forms import AmountField, CaseActionForm, FirstRadioSelect, more_than_zero
+from workflow.forms import AmountField, CaseActionForm, FirstRadioSelect, more_than_zero, text_field
 from workflow.models import Recommendation
 
 # The six checks of the checklist, in the order the page shows them, each beside the
@@ -22,16 +22,6 @@ SCREENING_CHECKS = (
     "de_minimis_ok",
     "innovation_norway_consulted",
 )
-
-
-def _text(label: Any, *, required: bool = True, max_length: int = 10000, rows: int = 4, **kwargs: Any) -> Any:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        **kwargs,
-    )
 
 
 class ScreeningForm(CaseActionForm):
@@ -49,12 +39,12 @@ class ScreeningForm(CaseActionForm):
     )
     de_minimis_ok = forms.BooleanField(label=_("The de minimis headroom is checked and is enough"), required=False)
     innovation_norway_consulted = forms.BooleanField(label=_("Innovation Norway has been consulted"), required=False)
-    innovation_norway_outcome = _text(
+    innovation_norway_outcome = text_field(
         _("Outcome of the contact with Innovation Norway"),
         required=False,
         help_text=_("For example whether Innovation Norway will finance the project, or why not."),
     )
-    notes = _text(_("Notes from the screening"), required=False, rows=5)
+    notes = text_field(_("Notes from the screening"), required=False, rows=5)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,7 +56,7 @@ class ScreeningForm(CaseActionForm):
 class ReturnForm(CaseActionForm):
     rule_fields = {"required": "message"}
 
-    message = _text(
+    message = text_field(
         _("What the applicant must complete"),
         max_length=5000,
         help_text=_("The applicant reads this on the case page and in the e-mail."),
@@ -76,7 +66,7 @@ class ReturnForm(CaseActionForm):
 class DismissForm(CaseActionForm):
     rule_fields = {"required": "reasons"}
 
-    reasons = _text(
+    reasons = text_field(
         _("Reasons for the dismissal"),
         max_length=10000,
         rows=5,
@@ -98,13 +88,13 @@ class RecommendationForm(CaseActionForm):
         validators=[more_than_zero()],
         help_text=_("Only for a recommendation to approve."),
     )
-    assessment = _text(_("Assessment"), max_length=20000, rows=8)
-    conditions = _text(
+    assessment = text_field(_("Assessment"), max_length=20000, rows=8)
+    conditions = text_field(
         _("Conditions"),
         required=False,
         help_text=_("Conditions you propose for the grant, if you recommend approval."),
     )
-    reasons = _text(
+    reasons = text_field(
         _("Reasons for rejection"),
         required=False,
         help_text=_("Required if you recommend rejection."),
@@ -114,7 +104,7 @@ class RecommendationForm(CaseActionForm):
 class ConflictForm(CaseActionForm):
     rule_fields = {"required": "reason"}
 
-    reason = _text(
+    reason = text_field(
         _("Why you are disqualified"),
         max_length=2000,
         rows=3,
@@ -128,7 +118,7 @@ class ConflictForm(CaseActionForm):
 class NoteForm(CaseActionForm):
     rule_fields = {"required": "text"}
 
-    text = _text(_("Note"), max_length=10000)
+    text = text_field(_("Note"), max_length=10000)
     show_to_applicant = forms.BooleanField(
         label=_("Show the note to the applicant as well"),
         required=False,

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programme import clock
-from workflow.forms import AmountField, CaseActionForm, DateInput, more_than_zero
+from workflow.forms import AmountField, CaseActionForm, DateInput, more_than_zero, text_field
 
 
 class PaymentRegisterForm(CaseActionForm):
@@ -28,20 +28,20 @@ class PaymentRegisterForm(CaseActionForm):
 class PaymentRefuseForm(CaseActionForm):
     rule_fields = {"required": "reason"}
 
-    reason = forms.CharField(
+    reason = text_field(
         label=_("Reasons for refusing the request"),
         help_text=_("The company sees the reasons on its case page."),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
 
 
 class FinalReportReturnForm(CaseActionForm):
     rule_fields = {"required": "message"}
 
-    message = forms.CharField(
+    message = text_field(
         label=_("What the final report lacks"),
         help_text=_("The final report goes back to the company to be completed; the final payment request is refused."),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )

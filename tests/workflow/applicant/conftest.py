@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from django.conf import settings as django_settings
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """Uploaded files go to a temporary folder, not the machine's private storage."""
-    settings.STORAGES = {
-        **django_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": None},
-        },
-    }
-    return tmp_path
+def private_storage(private_storage: Path) -> Path:
+    """Every test here uploads to a temporary folder (the fixture of tests/conftest.py)."""
+    return private_storage
 
 
 @pytest.fixture

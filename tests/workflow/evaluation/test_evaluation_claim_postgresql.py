@@ -13,30 +13,16 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from tests.conftest import services_required
+from tests.integration.postgresql import postgresql_only
 from tests.journey import build_world, case_in
-from tests.workflow.staff import board_support
 from workflow import services, tasks
 from workflow.models import Evaluation, State
 
-NOT_POSTGRESQL = (
-    f"the claim race needs PostgreSQL's advisory locks and separate connections; this run uses {connection.vendor} "
-    "(set DATABASE_URL=postgres://… to run it)"
-)
 pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(connection.vendor != "postgresql" and not services_required(), reason=NOT_POSTGRESQL),
-    pytest.mark.django_db(transaction=True),
+    *postgresql_only("the claim race needs PostgreSQL's advisory locks and separate connections"),
     pytest.mark.usefixtures("private_storage"),
 ]
-private_storage = board_support.private_storage
 ROUNDS = 3
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_required() -> None:
-    if connection.vendor != "postgresql":
-        pytest.fail(f"REQUIRE_SERVICES=1 but {NOT_POSTGRESQL}", pytrace=False)
 
 
 def make_together(evaluation_id: int, workers: int = 2) -> list[Any]:

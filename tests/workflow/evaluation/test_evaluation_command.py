@@ -16,11 +16,9 @@ from django.core.management import CommandError, call_command
 
 from tests.journey import World, case_in
 from tests.workflow.evaluation.test_evaluation_pdf import nok, pdf_text
-from tests.workflow.staff import board_support
 from workflow.models import Evaluation, State
 
 pytestmark = pytest.mark.usefixtures("private_storage")
-private_storage = board_support.private_storage
 
 SPEC_KEYS = {
     "budget_frame", "committed", "disbursed", "available", "applications_received", "approved", "rejected",

@@ -26,7 +26,6 @@ from tests.journey import World, case_in
 from tests.workflow.evaluation.test_evaluation_demo import demo
 from tests.workflow.evaluation.test_evaluation_figures import FROM, TO, expected_figures, expected_money, pick, story
 from tests.workflow.evaluation.test_evaluation_pdf import nok, pdf_text
-from tests.workflow.staff import board_support
 from workflow import services, tasks
 from workflow.models import Evaluation, State
 from workflow.selectors.evaluation import evaluation_figures, evaluation_json, evaluation_jsonable
@@ -34,7 +33,6 @@ from workflow.services import evaluation as evaluation_service
 from workflow.services.evaluation_lock import making_lock
 
 pytestmark = pytest.mark.usefixtures("private_storage")
-private_storage = board_support.private_storage
 story = story  # the two-year story of the figures' tests, reused (a fixture)
 demo = demo  # the demo programme, loaded
 

@@ -15,12 +15,10 @@ from django.urls import reverse
 
 from tests.browser.pages import nb
 from tests.journey import World
-from tests.workflow.staff import board_support
 from workflow import services, tasks
 from workflow.models import Evaluation
 
 pytestmark = pytest.mark.usefixtures("private_storage")
-private_storage = board_support.private_storage
 
 TWO_YEARS = {"period_from": "2017-01-01", "period_to": "2018-12-31"}
 

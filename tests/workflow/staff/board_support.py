@@ -11,7 +11,6 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -45,19 +44,6 @@ def nok(amount: Decimal | int) -> str:
 def pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     return words(" ".join(page.extract_text() for page in reader.pages))
-
-
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    """Documents go to a temporary folder, not the machine's private storage."""
-    settings.STORAGES = {
-        **django_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": None},
-        },
-    }
-    return tmp_path
 
 
 @pytest.fixture

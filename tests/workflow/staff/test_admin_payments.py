@@ -24,15 +24,8 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 HOLDBACK = GRANT * Decimal("0.25")
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": None},
-        },
-    }
+# Proofs of costs go to a temporary folder, not the machine's private storage.
+pytestmark = pytest.mark.usefixtures("private_storage")
 
 
 def part_request(world: World, case: Case, amount: int | Decimal = 100000, **kwargs) -> PaymentRequest:

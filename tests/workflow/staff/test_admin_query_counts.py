@@ -28,7 +28,7 @@ from workflow.models import Case, Decision, JobReport, LedgerEntry, Offer, Payme
 _serial = itertools.count(1)
 
 
-def _copy(obj: Model, **changes: object) -> Model:
+def unsaved_copy(obj: Model, **changes: object) -> Model:
     """An unsaved copy of ``obj`` with ``changes``; bulk_create gives it its own key."""
     twin = copy.copy(obj)
     twin._state = ModelState()
@@ -42,19 +42,19 @@ def clone(template: Case, count: int) -> None:
     """``count`` copies of ``template`` with everything the administrator's pages read."""
     template = Case.objects.select_related("application", "offer__decision").get(pk=template.pk)
     applications = Application.objects.bulk_create(
-        [_copy(template.application, title=f"Kopi {n}") for n in range(count)]
+        [unsaved_copy(template.application, title=f"Kopi {n}") for n in range(count)]
     )
     cases = Case.objects.bulk_create(
         [
-            _copy(template, application=application, reference=f"{template.reference}-K{next(_serial)}")
+            unsaved_copy(template, application=application, reference=f"{template.reference}-K{next(_serial)}")
             for application in applications
         ]
     )
     offer = getattr(template, "offer", None)
     if offer is not None:
-        decisions = Decision.objects.bulk_create([_copy(offer.decision, case=case) for case in cases])
+        decisions = Decision.objects.bulk_create([unsaved_copy(offer.decision, case=case) for case in cases])
         Offer.objects.bulk_create(
-            [_copy(offer, case=case, decision=decision) for case, decision in zip(cases, decisions, strict=True)]
+            [unsaved_copy(offer, case=case, decision=decision) for case, decision in zip(cases, decisions, strict=True)]
         )
     requests = list(PaymentRequest.objects.filter(case=template))
     payments = list(Payment.objects.filter(case=template))
@@ -65,7 +65,7 @@ def clone(template: Case, count: int) -> None:
             r.pk: new
             for r, new in zip(
                 requests,
-                PaymentRequest.objects.bulk_create([_copy(r, case=case) for r in requests]),
+                PaymentRequest.objects.bulk_create([unsaved_copy(r, case=case) for r in requests]),
                 strict=True,
             )
         }
@@ -74,13 +74,15 @@ def clone(template: Case, count: int) -> None:
             for p, new in zip(
                 payments,
                 Payment.objects.bulk_create(
-                    [_copy(p, case=case, request=new_requests.get(p.request_id)) for p in payments]
+                    [unsaved_copy(p, case=case, request=new_requests.get(p.request_id)) for p in payments]
                 ),
                 strict=True,
             )
         }
-        LedgerEntry.objects.bulk_create([_copy(e, case=case, payment=new_payments.get(e.payment_id)) for e in entries])
-        JobReport.objects.bulk_create([_copy(r, case=case) for r in reports])
+        LedgerEntry.objects.bulk_create(
+            [unsaved_copy(e, case=case, payment=new_payments.get(e.payment_id)) for e in entries]
+        )
+        JobReport.objects.bulk_create([unsaved_copy(r, case=case) for r in reports])
 
 
 def queries_with(client: Client, address: str) -> int:

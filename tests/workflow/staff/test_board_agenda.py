@@ -36,7 +36,6 @@ from workflow.selectors.board import meeting_agenda
 
 # The shared fixtures (a module of helpers, not a conftest: several helpers share this folder).
 tight_world = board_support.tight_world
-private_storage = board_support.private_storage
 
 
 def add_path(world: World) -> str:

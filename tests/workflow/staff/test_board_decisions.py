@@ -29,7 +29,6 @@ from workflow.models import Case, Decision, LedgerEntry, Offer, State, TimelineE
 
 # The shared fixtures (a module of helpers, not a conftest: several helpers share this folder).
 tight_world = board_support.tight_world
-private_storage = board_support.private_storage
 
 
 @pytest.fixture

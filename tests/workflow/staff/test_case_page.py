@@ -12,7 +12,6 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
@@ -33,18 +32,6 @@ NBSP = "\u00a0"
 @pytest.fixture(autouse=True)
 def english(client: Client, settings) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **django_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": None},
-        },
-    }
-    return tmp_path
 
 
 def page_url(case: Case) -> str:

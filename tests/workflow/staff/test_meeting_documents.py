@@ -35,7 +35,6 @@ pytestmark = pytest.mark.usefixtures("private_storage")
 
 # The shared fixtures (a module of helpers, not a conftest: several helpers share this folder).
 tight_world = board_support.tight_world
-private_storage = board_support.private_storage
 
 
 @pytest.fixture
