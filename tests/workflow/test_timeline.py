@@ -19,7 +19,7 @@ from django.utils import translation
 from tests.journey import World, case_in
 from tests.workflow.api.support import token_client
 from workflow import services
-from workflow.models import State, TimelineEvent
+from workflow.models import PaymentRequest, State, TimelineEvent
 from workflow.services._core import record
 from workflow.timeline import ACTION_CODES
 
@@ -286,10 +286,38 @@ def old_events(case) -> list[TimelineEvent]:
     ]
 
 
+def refused_request(case, world: World) -> PaymentRequest:
+    return PaymentRequest.objects.create(
+        case=case,
+        amount=Decimal("100000"),
+        costs_to_date=Decimal("200000"),
+        report="Halvveis.",
+        status=PaymentRequest.Status.REFUSED,
+        created_by=world.applicant_a,
+    )
+
+
+def test_money_words_are_a_refusal_only_where_the_case_has_a_refused_request(world: World) -> None:
+    without, with_refusal = case_in(world, State.SUBMITTED), case_in(world, State.SUBMITTED)
+    refused_request(with_refusal, world)
+    written = {
+        case.pk: TimelineEvent.objects.create(case=case, kind="money", comment="Utbetalt 1234 kr.")
+        for case in (without, with_refusal)
+    }
+
+    converting.forwards(global_apps, None)
+
+    payment, refusal = (TimelineEvent.objects.get(pk=written[case.pk].pk) for case in (without, with_refusal))
+    assert (payment.action, payment.data, payment.comment) == ("", {"text": "Utbetalt 1234 kr."}, "")
+    assert payment.text == "Utbetalt 1234 kr."  # shown as written, never called a refusal
+    assert (refusal.action, refusal.comment) == ("payment_request.refused", "Utbetalt 1234 kr.")
+
+
 def test_the_old_sentences_become_events_and_still_show(world: World, client: Client) -> None:
     case = case_in(world, State.SUBMITTED)
     TimelineEvent.objects.filter(case=case).delete()
     events = old_events(case)
+    refused_request(case, world)  # so the typed money words are the reasons of its refusal
 
     converting.forwards(global_apps, None)
 

@@ -244,8 +244,11 @@ def _transition(from_state: str, to_state: str, text: str) -> tuple[str, dict, s
     return action, data, ""
 
 
-def convert(kind: str, from_state: str, to_state: str, comment: str) -> tuple[str, dict, str]:
-    """(action, data, comment) for an event written as a sentence."""
+def convert(
+    kind: str, from_state: str, to_state: str, comment: str, *, refusal_possible: bool = True
+) -> tuple[str, dict, str]:
+    """(action, data, comment) for an event written as a sentence.  ``refusal_possible``: the
+    case has a refused payment request, so a money event of typed words may be its reasons."""
     text = comment or ""
     if kind == "transition":
         return _transition(from_state, to_state, text)
@@ -258,8 +261,12 @@ def convert(kind: str, from_state: str, to_state: str, comment: str) -> tuple[st
     if kind == "money":
         keys = [*_keys("commitment.released"), *_keys("payment.requested"), *_keys("payment.registered")]
         read = _read([*keys, "payment.reclaimed"], text)
+        if read is not None:
+            return read
         # The one money event that held only typed words: the reasons for refusing a request.
-        return read or ("payment_request.refused", {}, text)
+        # Where the case has no refused request, the words are a sentence this migration cannot
+        # read back (never call a payment a refusal): kept, and shown, as they were written.
+        return ("payment_request.refused", {}, text) if refusal_possible else ("", {"text": text}, "")
     if kind == "document":
         return _read(["letter.issued", "document.added"], text) or ("", {}, text)
     if kind == "report":
@@ -269,10 +276,18 @@ def convert(kind: str, from_state: str, to_state: str, comment: str) -> tuple[st
 
 def forwards(apps, schema_editor):
     TimelineEvent = apps.get_model("workflow", "TimelineEvent")
+    PaymentRequest = apps.get_model("workflow", "PaymentRequest")
+    with_refusals = set(PaymentRequest.objects.filter(status="refused").values_list("case_id", flat=True))
     batch = []
-    events = TimelineEvent.objects.filter(action="").only("kind", "from_state", "to_state", "comment")
+    events = TimelineEvent.objects.filter(action="").only("case", "kind", "from_state", "to_state", "comment")
     for event in events.order_by("pk").iterator(chunk_size=1000):
-        event.action, event.data, event.comment = convert(event.kind, event.from_state, event.to_state, event.comment)
+        event.action, event.data, event.comment = convert(
+            event.kind,
+            event.from_state,
+            event.to_state,
+            event.comment,
+            refusal_possible=event.case_id in with_refusals,
+        )
         batch.append(event)
         if len(batch) >= 1000:
             TimelineEvent.objects.bulk_update(batch, ["action", "data", "comment"])
