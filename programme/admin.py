@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from programme.admin_site import ProgrammeScopedAdmin
@@ -31,6 +32,15 @@ class ProgrammeAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     # Programmes are created by the site's superusers; an administrator keeps theirs.
     programme_path = "pk"
     administrator_may = frozenset({"view", "change"})
+
+    def has_delete_permission(self, request: HttpRequest, obj: Programme | None = None) -> bool:
+        # A programme with a budget year has a history (contributions, cases, decisions) that is
+        # kept as a public record; only one set up by mistake, with none, can be deleted.  Also
+        # spares the delete page from collecting every row of a live programme.
+        if obj is not None and obj.budget_years.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
     list_display = ["code", "name", "owner_organisation", "start_date"]
     search_fields = ["code", "name"]
     inlines = [MunicipalityInline, FocusAreaInline]

@@ -4,6 +4,8 @@ through the services, which lock, check the rules and leave a trace."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from programme.admin_site import ProgrammeScopedAdmin, administered_programme_ids
 from programme.errors import RuleViolation
@@ -120,3 +122,13 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_display = ["paid_on", "case", "amount", "is_final", "registered_by"]
     list_filter = [("case__programme", admin.RelatedOnlyFieldListFilter), "is_final"]
     list_select_related = ["case", "registered_by"]
+
+
+# The API tokens' add page chose the user from a select of every account (1.3 s with 10 000
+# applicants): the user is found by search instead, as on the staff role's page.
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class ApiTokenAdmin(TokenAdmin):
+    autocomplete_fields = ("user",)

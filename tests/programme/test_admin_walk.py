@@ -28,7 +28,7 @@ from rest_framework.authtoken.models import Token
 from applications.models import Invitation, MembershipRequest
 from programme import clock
 from programme.models import BudgetYear, Contribution, StaffRole
-from tests.factories import UserFactory
+from tests.factories import ProgrammeFactory, UserFactory
 from tests.journey import World, build_world, case_in
 from workflow.models import State
 
@@ -277,3 +277,21 @@ def test_an_administrator_grants_a_role_by_email_address(walked: World) -> None:
     )
     assert unknown.status_code == 200
     assert "Ingen har en konto med denne e-postadressen" in unknown.content.decode()
+
+
+def test_a_programme_with_a_budget_year_is_never_deleted_but_one_set_up_by_mistake_is(walked: World) -> None:
+    client = client_for(UserFactory(is_staff=True, is_superuser=True))
+    mistake = ProgrammeFactory(code="FEIL")
+
+    kept = client.get(reverse("admin:programme_programme_delete", args=[walked.programme.pk]))
+    removable = client.get(reverse("admin:programme_programme_delete", args=[mistake.pk]))
+
+    assert walked.programme.budget_years.exists()
+    assert (kept.status_code, removable.status_code) == (403, 200)
+
+
+def test_an_api_tokens_user_is_found_by_search_not_chosen_from_every_account(walked: World) -> None:
+    page = client_for(UserFactory(is_staff=True, is_superuser=True)).get(reverse("admin:authtoken_tokenproxy_add"))
+
+    assert page.status_code == 200
+    assert 'data-ajax--url="/admin/autocomplete/"' in page.content.decode()

@@ -131,6 +131,9 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["decided_at", "pk"]
+        # The public list of granted support shows the newest decisions first, a page at a time:
+        # read backwards along this index, not sorted from every decision.
+        indexes = [models.Index(fields=["decided_at", "id"], name="decision_decided_at")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(outcome="approve") | (Q(amount__gt=0) & ~Q(legal_basis="")),

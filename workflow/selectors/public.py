@@ -49,7 +49,7 @@ def granted_support(*, programme: Programme | str | None = None, year: int | Non
         "case__programme",
         "case__application__company",
         "case__application__focus_area",
-    ).order_by("-decision__decided_at", "-pk")
+    ).order_by("-decision__decided_at", "-decision_id")
     if isinstance(programme, Programme):
         offers = offers.filter(case__programme=programme)
     elif programme:

@@ -45,7 +45,9 @@ def public_register_offers(*, programme: Programme, only_unregistered: bool) -> 
     offers = Offer.objects.filter(case__programme=programme, public_register_required=True)
     if only_unregistered:
         offers = offers.filter(public_register_done_at__isnull=True)
-    return offers.select_related("case__application__company", "decision").order_by("-decision__decided_at", "-pk")
+    return offers.select_related("case__application__company", "decision").order_by(
+        "-decision__decided_at", "-decision_id"
+    )
 
 
 def register_rows(offers: Iterable[Offer]) -> Iterator[RegisterRow]:

@@ -63,12 +63,17 @@ def _render(
     years = outcomes_selectors.job_outcomes(programme=programme)  # every year, whatever the page
     page = page_of(request, outcomes_selectors.follow_up_cases(programme=programme))
     rows = outcomes_selectors.follow_up_rows(page.object_list, programme=programme, user=request.user)
+    # One report form at a time, as a phone call takes one project: the one asked for with
+    # ``?rapport=<case>``, else the first project that may report; the others link to theirs.
+    # (A form for each of the page's fifty projects cost more than everything else together.)
+    rows = list(rows)
+    chosen = bound[0] if bound is not None else _chosen_case(request, rows)
     items = []
     for row in rows:
         form = None
         if bound is not None and bound[0] == row.case.pk:
             form = bound[1]
-        elif row.may_report:
+        elif row.may_report and row.case.pk == chosen:
             form = OnBehalfJobReportForm(prefix=f"jobs-{row.case.pk}", periods=row.periods_left)
         items.append((row, form))
     context = {
@@ -88,6 +93,14 @@ def _render(
         "error_form": bound[1] if bound else None,
     }
     return render(request, "workflow/outcomes/job_outcomes.html", context, status=status)
+
+
+def _chosen_case(request: HttpRequest, rows: list[outcomes_selectors.FollowUpRow]) -> int | None:
+    reportable = [row.case.pk for row in rows if row.may_report]
+    asked = request.GET.get("rapport", "")
+    if asked.isdigit() and int(asked) in reportable:
+        return int(asked)
+    return reportable[0] if reportable else None
 
 
 def _page_query(request: HttpRequest) -> str:

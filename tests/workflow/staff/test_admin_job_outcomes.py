@@ -123,6 +123,25 @@ def test_the_follow_up_lists_completed_and_closed_projects(world: World, client:
     assert f'action="{url("job_report_on_behalf", world, cases["closed"].pk)}"' not in html
 
 
+def test_one_report_form_is_shown_at_a_time_and_the_others_link_to_theirs(world: World, client: Client) -> None:
+    first = portfolio(world)["completed"]
+    second = case_in(world, State.COMPLETED, world.company_b, new_jobs_expected=Decimal("2"))
+    forms = {case.pk: f'action="{url("job_report_on_behalf", world, case.pk)}"' for case in (first, second)}
+    (default_first, default_second), (asked_first, asked_second) = [
+        [f in html for f in (forms[first.pk], forms[second.pk])]
+        for html in (
+            page(client, world.admin, url("job_outcomes", world)),
+            page(client, world.admin, url("job_outcomes", world) + f"?rapport={second.pk}"),
+        )
+    ]
+
+    assert [default_first, default_second].count(True) == 1  # the first project that may report
+    assert (asked_first, asked_second) == (False, True)
+    html = page(client, world.admin, url("job_outcomes", world) + f"?rapport={second.pk}")
+    assert f"rapport={first.pk}#case-{first.pk}" in html  # the other project links to its form
+    assert "?rapport=abc" not in html and page(client, world.admin, url("job_outcomes", world) + "?rapport=abc")
+
+
 def on_behalf(client: Client, world: World, case: Case, **fields: str):
     prefix = f"jobs-{case.pk}"
     data = {"period_months": "24", "new_jobs": "3,5", "jobs_secured": "1", "source": "phone", "note": "Daglig leder"}
