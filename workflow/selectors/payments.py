@@ -3,6 +3,7 @@ case in one grouped query, not case by case) and the payments registered."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -89,20 +90,21 @@ class PaymentRow:
         return self.payable_before_final_report
 
 
-@dataclass(frozen=True)
-class PaymentsPage:
-    rows: list[PaymentRow]
-    recent_payments: list[Payment]
-
-
-def payments_page(*, programme: Programme, user: object) -> PaymentsPage:
-    """The programme's pending payment requests, oldest first, and its latest payments."""
-    requests = list(
+def pending_requests(*, programme: Programme) -> QuerySet[PaymentRequest]:
+    """The programme's pending payment requests, oldest first (the page shows them a page at a
+    time, the export all of them; ``payment_rows`` adds each case's money)."""
+    return (
         PaymentRequest.objects.filter(case__programme=programme, status=PaymentRequest.Status.PENDING)
         .select_related("case__application__company", "case__offer", "created_by")
         .prefetch_related("files")
         .order_by("created_at", "pk")
     )
+
+
+def payment_rows(requests: Iterable[PaymentRequest], *, user: object) -> list[PaymentRow]:
+    """Each request with its case's money (summed per case in one grouped query) and whether
+    the person declared a conflict in the case."""
+    requests = list(requests)
     case_ids = sorted({request.case_id for request in requests})
     money = _money_by_case(case_ids)
     conflicts = conflicted_case_ids(user, case_ids)
@@ -117,8 +119,12 @@ def payments_page(*, programme: Programme, user: object) -> PaymentsPage:
                 conflict=request.case_id in conflicts,
             )
         )
-    recent = list(programme_payments(programme=programme)[:RECENT_PAYMENTS])
-    return PaymentsPage(rows=rows, recent_payments=recent)
+    return rows
+
+
+def recent_payments(*, programme: Programme) -> list[Payment]:
+    """The latest payments, as the page shows them (the export has them all)."""
+    return list(programme_payments(programme=programme)[:RECENT_PAYMENTS])
 
 
 def programme_payments(*, programme: Programme) -> QuerySet[Payment]:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from programme import clock
 from programme.errors import RuleViolation
 from programme.models import Programme
 from programme.money import format_nok
+from programme.pagination import page_links, page_of
 from workflow import selectors, services
 from workflow.exports import FORMATS, Value, export_response
 from workflow.forms import CaseActionForm
@@ -73,8 +75,8 @@ def _render(
     bound: tuple[int, str, CaseActionForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    page = payments_selectors.payments_page(programme=programme, user=request.user)
-    items = [_forms_for(row) for row in page.rows]
+    page = page_of(request, payments_selectors.pending_requests(programme=programme))
+    items = [_forms_for(row) for row in payments_selectors.payment_rows(page.object_list, user=request.user)]
     if bound is not None:
         pk, slot, form = bound
         for item in items:
@@ -83,7 +85,10 @@ def _render(
     context = {
         "programme": programme,
         "items": items,
-        "recent_payments": page.recent_payments,
+        "page": page,
+        "page_links": page_links(request, page),
+        "page_query": f"?{urlencode({'page': page.number})}" if page.number > 1 else "",
+        "recent_payments": payments_selectors.recent_payments(programme=programme),
         "error_form": bound[2] if bound else None,
     }
     return render(request, "workflow/payments/payments.html", context, status=status)
@@ -108,7 +113,10 @@ def _act(
 ) -> HttpResponse:
     """Run one service: a refusal goes back to the row's form (the request is still listed)
     or, when the request is no longer pending, to the top of the page."""
-    page_url = reverse("staff_admin:payments", args=[programme.code])
+    # Back to the page of the list the request was decided on.
+    page_url = reverse("staff_admin:payments", args=[programme.code]) + (
+        f"?{urlencode({'page': request.GET['page']})}" if request.GET.get("page", "").isdigit() else ""
+    )
     if not form.is_valid():
         if not _still_pending(payment_request):
             messages.error(request, _("The payment request has already been decided."))
@@ -209,7 +217,9 @@ def payments_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
     programme = administered_programme(request, code)
-    pending = payments_selectors.payments_page(programme=programme, user=request.user).rows
+    pending = payments_selectors.payment_rows(
+        payments_selectors.pending_requests(programme=programme), user=request.user
+    )
     paid = payments_selectors.programme_payments(programme=programme).iterator(chunk_size=500)
     headers = [
         _("Status"),

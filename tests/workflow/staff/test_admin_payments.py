@@ -414,3 +414,29 @@ def test_odd_reasons_and_messages_are_refused_at_the_field(world: World, client:
     assert f'id="id_refuse-{part.pk}-reason_error"' in refused.content.decode()
     assert f'id="id_return-{final.pk}-message_error"' in returned.content.decode()
     assert trace(case) == before
+
+
+def test_the_requests_are_shown_fifty_a_page_and_a_decision_returns_to_its_page(world: World, client: Client) -> None:
+    case = case_in(world, State.ACCEPTED)
+    first = part_request(world, case, 1000)
+    PaymentRequest.objects.bulk_create(
+        [
+            PaymentRequest(
+                case=case, amount=1000 + n, costs_to_date=250000, report="Fase", created_by=world.applicant_a
+            )
+            for n in range(1, 51)
+        ]
+    )
+    last = PaymentRequest.objects.order_by("created_at", "pk").last()
+
+    one = page(client, world.admin, url("payments", world))
+    two = page(client, world.admin, url("payments", world) + "?page=2")
+
+    assert one.count('class="np-request"') == 50 and two.count('class="np-request"') == 1
+    assert f'id="request-{first.pk}"' in one and f'id="request-{last.pk}"' in two
+    assert "51 utbetalingsanmodninger venter" in one  # every pending request counted, not the page's
+    action = url("payment_register", world, last.pk) + "?page=2"
+    assert f'action="{action}"' in two
+    response = client.post(action, {f"pay-{last.pk}-amount": "abc", f"pay-{last.pk}-paid_on": "2026-01-05"})
+    assert response.status_code == 400
+    assert f'id="request-{last.pk}"' in response.content.decode()  # the error is shown on its own page
