@@ -35,8 +35,10 @@ class ProgrammeAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Programme | None = None) -> bool:
         # A programme with a budget year has a history (contributions, cases, decisions) that is
-        # kept as a public record; only one set up by mistake, with none, can be deleted.  Also
-        # spares the delete page from collecting every row of a live programme.
+        # a public body's archive: it may not be discarded except as the archive rules allow
+        # (arkivlova 1992 § 9; the new arkivlova, lov 20. juni 2025 nr. 96, § 13 kassasjon).  Only
+        # one set up by mistake, with no budget year, can be deleted.  This also spares the delete
+        # page from collecting every row of a live programme.
         if obj is not None and obj.budget_years.exists():
             return False
         return super().has_delete_permission(request, obj)
