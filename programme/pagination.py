@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django.utils.http import urlencode
 
 PAGE_SIZE = 50  # as the worklist
 
@@ -30,6 +31,13 @@ def page_of(request: HttpRequest, object_list: Any, *, per_page: int = PAGE_SIZE
     """The page of ``object_list`` the request asks for; a page number that is not one (or
     past the end) gives the nearest page, never an error."""
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
+
+
+def page_query(request: HttpRequest) -> str:
+    """``?page=n`` of the page being shown (empty for none), for a form on the page to post to,
+    so that what it answers comes back to that page."""
+    number = request.GET.get("page", "")
+    return f"?{urlencode({'page': number})}" if number.isdigit() else ""
 
 
 def page_links(request: HttpRequest, page: Page) -> PageLinks | None:

@@ -14,14 +14,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from programme import clock
 from programme.errors import RuleViolation
 from programme.models import Programme
-from programme.pagination import page_links, page_of
+from programme.pagination import page_links, page_of, page_query
 from workflow import services
 from workflow.charts import BarGroup, grouped_bar_chart
 from workflow.exports import FORMATS, Value, export_response
@@ -89,7 +88,7 @@ def _render(
         "items": items,
         "page": page,
         "page_links": page_links(request, page),
-        "page_query": _page_query(request),
+        "page_query": page_query(request),
         "error_form": bound[1] if bound else None,
     }
     return render(request, "workflow/outcomes/job_outcomes.html", context, status=status)
@@ -101,13 +100,6 @@ def _chosen_case(request: HttpRequest, rows: list[outcomes_selectors.FollowUpRow
     if asked.isdigit() and int(asked) in reportable:
         return int(asked)
     return reportable[0] if reportable else None
-
-
-def _page_query(request: HttpRequest) -> str:
-    """``?page=n`` of the page being shown, so that a report registered on a later page
-    comes back to that page (with its errors, or the confirmation)."""
-    number = request.GET.get("page")
-    return f"?{urlencode({'page': number})}" if number else ""
 
 
 @login_required
@@ -123,7 +115,7 @@ def job_report_on_behalf(request: HttpRequest, code: str, pk: int) -> HttpRespon
     case = outcomes_selectors.programme_case(programme=programme, pk=pk)
     if case is None:
         raise Http404
-    page_url = reverse("staff_admin:job_outcomes", args=[programme.code]) + _page_query(request)
+    page_url = reverse("staff_admin:job_outcomes", args=[programme.code]) + page_query(request)
     periods = _periods_left(case)
     form = OnBehalfJobReportForm(request.POST, prefix=f"jobs-{case.pk}", periods=periods)
     if not form.is_valid():

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,7 @@ from programme import clock
 from programme.errors import RuleViolation
 from programme.models import Programme
 from programme.money import format_nok
-from programme.pagination import page_links, page_of
+from programme.pagination import page_links, page_of, page_query
 from workflow import selectors, services
 from workflow.exports import FORMATS, Value, export_response
 from workflow.forms import CaseActionForm
@@ -87,7 +86,7 @@ def _render(
         "items": items,
         "page": page,
         "page_links": page_links(request, page),
-        "page_query": f"?{urlencode({'page': page.number})}" if page.number > 1 else "",
+        "page_query": page_query(request),
         "recent_payments": payments_selectors.recent_payments(programme=programme),
         "error_form": bound[2] if bound else None,
     }
@@ -114,9 +113,7 @@ def _act(
     """Run one service: a refusal goes back to the row's form (the request is still listed)
     or, when the request is no longer pending, to the top of the page."""
     # Back to the page of the list the request was decided on.
-    page_url = reverse("staff_admin:payments", args=[programme.code]) + (
-        f"?{urlencode({'page': request.GET['page']})}" if request.GET.get("page", "").isdigit() else ""
-    )
+    page_url = reverse("staff_admin:payments", args=[programme.code]) + page_query(request)
     if not form.is_valid():
         if not _still_pending(payment_request):
             messages.error(request, _("The payment request has already been decided."))
