@@ -15,15 +15,17 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Touched after a successful install: pip runs again only when requirements.txt is newer.
+# Touched after a successful install: pip runs again only when a requirements file is newer.
+# `make run` needs the runtime dependencies only; `make test` the test tools too.
 STAMP := $(VENV)/.requirements-installed
+DEV_STAMP := $(VENV)/.requirements-dev-installed
 
 .PHONY: run test
 
 run: $(STAMP)
 	VENV=$(VENV) bin/run
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
@@ -36,3 +38,7 @@ $(BIN)/python:
 $(STAMP): requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(STAMP) $@
