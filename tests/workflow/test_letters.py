@@ -67,12 +67,12 @@ def test_the_offer_letter_states_the_grant_its_terms_and_the_de_minimis_support(
     assert f"starte innen {world.programme.start_months} måneder etter aksept" in text
     assert f"leveres innen {d(offer.final_report_due)}" in text
     assert f"faller bort {d(offer.expires_on)}" in text
-    assert f"bagatellmessig støtte (de minimis-støtte) etter {words(world.programme.de_minimis_regulation)}" in text
+    assert f"bagatellmessig støtte (de minimis) etter {words(world.programme.de_minimis_regulation)}" in text
     eur = f"{offer.amount_eur:,.2f}".replace(",", " ").replace(".", ",")
-    assert f"EUR {eur}" in text
+    assert f"Tilskuddet utgjør {eur} euro" in text
     assert "kurs 11,5000 kroner per euro" in text
     assert "Side 1 av" in text
-    assert "godta tilsagnet" in text
+    assert "akseptere tilsagnet innen" in text
 
 
 def test_an_offer_letter_after_acceptance_gives_the_start_date(world):

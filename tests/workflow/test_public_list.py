@@ -61,12 +61,12 @@ def test_anyone_sees_the_granted_cases_and_none_that_were_not_granted(client, wo
 
 
 def test_a_grant_that_lapsed_is_still_listed_with_its_status(client, world):
-    case_in(world, State.LAPSED, title="Bortfalt prosjekt")
+    case_in(world, State.LAPSED, title="Prosjekt som falt bort")
 
     response, titles = page_titles(client)
 
-    assert titles == ["Bortfalt prosjekt"]
-    assert [str(status) for _row, status in response.context["rows"]] == ["Bortfalt"]
+    assert titles == ["Prosjekt som falt bort"]
+    assert [str(status) for _row, status in response.context["rows"]] == ["Tilsagnet har falt bort"]
 
 
 def test_the_year_filter_keeps_only_that_years_decisions(client, world):

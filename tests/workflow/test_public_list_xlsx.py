@@ -33,7 +33,7 @@ def xlsx_rows(client, **params):
 def grants(world):
     granted_in(world, 2017, "Fra 2017", company=world.company_a)
     granted_in(world, 2018, "Fra 2018", company=world.company_b)
-    case_in(world, State.LAPSED, title="Bortfalt")
+    case_in(world, State.LAPSED, title="Falt bort")
     case_in(world, State.RECOMMENDED, title="Ikke innvilget")
 
 
@@ -73,7 +73,7 @@ def test_the_xlsx_has_number_and_date_cells_and_the_csvs_words(client, world, gr
 def test_a_lapsed_grant_has_its_status_in_the_xlsx(client, world, grants):
     _header, *rows = xlsx_rows(client)
 
-    assert [row[7] for row in rows if row[2] == "Bortfalt"] == ["Bortfalt"]
+    assert [row[7] for row in rows if row[2] == "Falt bort"] == ["Tilsagnet har falt bort"]
 
 
 def test_the_page_links_to_the_xlsx_with_the_filter_and_keeps_the_csv_link(client, world):

@@ -1,4 +1,4 @@
-"""The board meeting's printed documents: the agenda pack (sakliste med saksframlegg) and
+"""The board meeting's printed documents: the agenda pack (saksliste med saksframlegg) and
 the minutes (protokoll).  Each making is a new version, kept with who asked for it and when."""
 
 from __future__ import annotations
@@ -56,5 +56,5 @@ class MeetingDocument(models.Model):
 
     @property
     def file_name(self) -> str:
-        prefix = "sakliste" if self.kind == self.Kind.AGENDA_PACK else "protokoll"
+        prefix = "saksliste" if self.kind == self.Kind.AGENDA_PACK else "protokoll"
         return f"{prefix}-{self.meeting.programme.code}-{self.meeting.date:%Y-%m-%d}-v{self.version}.pdf"

@@ -37,10 +37,11 @@ SCREENING_CLOCK_STATES = (State.SUBMITTED, State.SCREENING)
 
 
 def format_eur(value: Decimal) -> str:
-    """``300000`` → ``300 000 EUR`` (whole euros, non-breaking spaces, like the NOK amounts)."""
+    """``300000`` → ``300 000 euro`` (whole euros, non-breaking spaces, the unit after the number
+    like ``kr`` after the kroner amounts; GLOSSARY: "300 000 euro", never "EUR 300 000")."""
     whole = int(value.copy_abs().quantize(Decimal("1"), rounding=ROUND_HALF_UP))
     sign = "−" if value < 0 else ""
-    return f"{sign}{whole:,}".replace(",", "\u00a0") + "\u00a0EUR"
+    return f"{sign}{whole:,}".replace(",", "\u00a0") + "\u00a0euro"
 
 
 def staff_case_for_page(*, user: object, reference: str) -> Case | None:
@@ -145,7 +146,7 @@ class ScreeningReading:
     def applied_fits_de_minimis(self) -> bool:
         return self.headroom_after_applied_eur >= 0
 
-    # Shown the Norwegian way (300 000 EUR).
+    # Shown the Norwegian way (300 000 euro).
     @property
     def declared_eur_display(self) -> str:
         return format_eur(self.de_minimis.declared_eur)

@@ -1,4 +1,4 @@
-"""The board meeting's documents as PDF: the agenda pack (sakliste med saksframlegg) and the
+"""The board meeting's documents as PDF: the agenda pack (saksliste med saksframlegg) and the
 minutes (protokoll), in Norwegian bokmål, A4, with page numbers and the programme's name.
 
 Asking for a document records a new version as "being made" and enqueues the rendering on

@@ -29,11 +29,12 @@ from workflow.selectors.public import (
 
 EXPORT_CHUNK = 1000  # rows read from the database, and written to the CSV, at a time
 
+# A granted offer that later ended keeps its place on the list, named by its state's label.
 STATUS_LABELS = {
     GRANTED: _("Granted"),
-    State.LAPSED: _("Lapsed"),
-    State.DECLINED: _("Declined by the applicant"),
-    State.CANCELLED: _("Cancelled"),
+    State.LAPSED: State.LAPSED.label,
+    State.DECLINED: State.DECLINED.label,
+    State.CANCELLED: State.CANCELLED.label,
 }
 
 # The CSV is a file format other systems read, so its header and status words stay Norwegian
@@ -48,11 +49,12 @@ CSV_HEADER = [
     "Program",
     "Status",
 ]
+# The status words are the bokmål labels of the page (tests/test_glossary.py holds them equal).
 CSV_STATUS = {
     GRANTED: "Innvilget",
-    State.LAPSED: "Bortfalt",
-    State.DECLINED: "Avslått av søker",
-    State.CANCELLED: "Annullert",
+    State.LAPSED: "Tilsagnet har falt bort",
+    State.DECLINED: "Søker takket nei",
+    State.CANCELLED: "Tilsagnet er trukket tilbake",
 }
 
 

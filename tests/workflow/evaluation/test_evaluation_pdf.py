@@ -84,7 +84,7 @@ def test_the_pdf_shows_the_figures_of_the_json_in_norwegian(world):
     assert f"{nok(closed['granted'])} {nok(closed['paid'])} Avsluttet 4 3" in text
     assert world.company_b.name in text
     lapsed = cases[State.LAPSED].reference
-    assert re.search(rf"{lapsed} .*? Bortfalt 4\* 0", text)
+    assert re.search(rf"{lapsed} .*? Tilsagnet har falt bort 4\* 0", text)
     assert "Alle prosjekter som fikk tilsagn i perioden" in text
 
 

@@ -54,7 +54,7 @@ def test_the_list_holds_exactly_the_awards_of_eur_100000_or_more(world: World, c
         eur = number_format(
             large.offer.amount_eur.quantize(Decimal(1), ROUND_HALF_UP), 0, use_l10n=True, force_grouping=True
         )
-    assert f"EUR {eur}" in html
+    assert f"{eur} euro" in html
     assert large.application.company.org_number in html
     assert nb("General block exemption (GBER)") in html
     assert nb("Not accepted") in html  # the offer at the threshold is not accepted yet

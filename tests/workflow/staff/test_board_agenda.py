@@ -256,7 +256,7 @@ def test_each_case_shows_its_recommendation_share_and_de_minimis_headroom(tight_
     assert "400 000 kr (40 %" in article  # recommended
     headroom = f"{status.headroom_eur:,.2f}".replace(",", " ").replace(".", ",")
     assert status.headroom_eur == Decimal("200000.00")
-    assert f"EUR {headroom} ({nok(status.headroom_eur * Decimal('11.5'))})" in article
+    assert f"{headroom} euro ({nok(status.headroom_eur * Decimal('11.5'))})" in article
     assert reverse("staff:case_detail", kwargs={"reference": first.reference}) in article
 
 

@@ -182,7 +182,7 @@ def test_the_checklist_shows_the_systems_reading_beside_each_check(world, client
         f"Applied for 500{NBSP}000{NBSP}kr, 50 % of the costs: within the programme's maximum of 50 %"
         f" (500{NBSP}000{NBSP}kr)." in page
     )
-    assert f"The headroom under the ceiling of 300{NBSP}000{NBSP}EUR is 300{NBSP}000{NBSP}EUR" in page
+    assert f"The headroom under the ceiling of 300{NBSP}000{NBSP}euro is 300{NBSP}000{NBSP}euro" in page
     assert f"(3{NBSP}450{NBSP}000{NBSP}kr)" in page  # at the programme's rate of 11.5
     assert "The financing plan counts on no money from Innovation Norway." in page
 
@@ -230,8 +230,8 @@ def test_the_de_minimis_reading_counts_declared_support_and_grants_made_here(wor
 
     assert earlier.offer.amount == GRANT
     # 1 150 000 kr declared = 100 000 EUR; 400 000 kr granted here = 34 783 EUR; rate 11.5.
-    assert f"declared 100{NBSP}000{NBSP}EUR and been granted 34{NBSP}783{NBSP}EUR here" in page
-    assert f"The headroom under the ceiling of 300{NBSP}000{NBSP}EUR is 165{NBSP}217{NBSP}EUR" in page
+    assert f"declared 100{NBSP}000{NBSP}euro and been granted 34{NBSP}783{NBSP}euro here" in page
+    assert f"The headroom under the ceiling of 300{NBSP}000{NBSP}euro is 165{NBSP}217{NBSP}euro" in page
     assert "and fits." in page
 
 

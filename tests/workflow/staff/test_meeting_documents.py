@@ -69,12 +69,12 @@ def test_the_agenda_pack_shows_each_case_with_the_budget_before_and_after(agenda
         assert f"Sak {number}: {case.reference} – {case.application.title}" in text
         assert f"{nok(available)} før, {nok(available - amount)} etter innvilgelse som innstilt" in text
         available -= amount
-    assert "Overstiger disponibelt budsjett" in text
+    assert "Overstiger det som er tilgjengelig i rammen" in text
     assert "Godt prosjekt, innstilt med 400000 kr." in text
     assert "500 000 kr (50 % av kostnadene)" in text
     assert "400 000 kr (40 % av kostnadene)" in text
-    assert "EUR 300 000,00" in text  # the company's whole de minimis ceiling is still free
-    assert f"Disponibelt nå {nok(FRAME)}" in text
+    assert "300 000,00 euro" in text  # the company's whole de minimis ceiling is still free
+    assert f"Tilgjengelig nå {nok(FRAME)}" in text
     assert f"{str(agenda.world.board_member)}" in text
 
 
@@ -97,12 +97,10 @@ def test_the_minutes_list_every_decision_with_the_members_present_and_the_date(a
     present = ", ".join(str(member) for member in agenda.meeting.members.order_by("first_name", "last_name", "email"))
     assert f"Til stede {present}" in text
     assert "Innvilget i alt 375 000 kr" in text
-    assert (
-        f"Disponibelt i budsjettet for {agenda.meeting.date.year} etter møtet {nok(FRAME - Decimal('375000'))}" in text
-    )
+    assert f"Tilgjengelig i rammen for {agenda.meeting.date.year} etter møtet {nok(FRAME - Decimal('375000'))}" in text
     assert f"{first.reference} – {first.application.title}" in text
     assert "Vedtak Innvilget Beløp 375 000 kr" in text
-    assert "Rettslig grunnlag Bagatellmessig støtte (de minimis" in text
+    assert "Rettsgrunnlag Bagatellmessig støtte (de minimis" in text
     assert "Vilkår Rapport etter seks måneder." in text
     assert "Vedtak Avslått Begrunnelse For svak markedsanalyse." in text
     assert "Merknad Venter på Innovasjon Norge." in text
