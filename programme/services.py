@@ -187,6 +187,14 @@ def user_update_profile(*, user: User, first_name: str, last_name: str, language
     return user
 
 
+def user_language_set(*, user: User, language: str) -> User:
+    """Keep the language a person chose with the language button on the account, so that it
+    follows them to the next login, on any browser, and into their e-mails."""
+    user.language = _language_clean(language)
+    user.save(update_fields=["language"])
+    return user
+
+
 def user_daily_digest_set(*, user: User, daily_digest: bool) -> User:
     """Staff choose one daily digest instead of a mail for each notification (SPEC §8);
     applicants get each mail at once.  Notifications not yet mailed go in the next digest,

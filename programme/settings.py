@@ -60,10 +60,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Instead of Django's LocaleMiddleware: Norwegian bokmål unless the person chose English
+    # (never the browser's Accept-Language); after the authentication, for the account's choice.
+    "programme.middleware_language.LanguageMiddleware",
     # After the authentication: request.user.is_verified() (a code was given in this session).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
