@@ -70,7 +70,8 @@ def _language_clean(language: str) -> str:
 
 
 def _site_url(site_url: str | None) -> str:
-    return (site_url or getattr(settings, "SITE_URL", "") or "http://localhost:8000").rstrip("/")
+    # SITE_URL, which the settings require in production, unless a caller names another.
+    return (site_url or settings.SITE_URL).rstrip("/")
 
 
 def _email_taken() -> RuleViolation:

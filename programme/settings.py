@@ -212,8 +212,16 @@ CELERY_BEAT_SCHEDULE = {
     "send-daily-digests": {"task": "workflow.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
 }
 
-# The address links in e-mails point at (mails sent by the worker have no request to ask).
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# The address links in letters and e-mails point at (the worker has no request to ask).
+# Required in production: a default would send applicants to http://localhost:8000.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        "DEBUG is False: set SITE_URL to the site's address as applicants reach it, "
+        "e.g. https://naeringsprogram.example.no (see README, Security); letters and e-mails link to it."
+        if not SITE_URL
+        else f"SITE_URL must start with http:// or https:// (it is {SITE_URL!r})."
+    )
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
