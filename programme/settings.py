@@ -16,11 +16,15 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env") if (BASE_DIR / ".env").exists() else None
+
+# The embedded default's files: the SQLite database, Celery's queue folders, letters and
+# attachments, static files.  VAR_DIR moves them all (a test runs a whole second installation
+# in a temporary folder, tests/integration/test_sqlite_embedded_default.py).
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789")
@@ -113,8 +117,20 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Wait for a lock rather than fail at once when the worker and the web server both write.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server and the Celery worker write to one file side by side (`make run`), so
+    # (Django's "SQLite notes", https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-notes):
+    # - WAL: readers never wait for a writer, nor a writer for readers; one writer at a time.
+    # - IMMEDIATE: a transaction takes the write lock when it begins, so it waits for another
+    #   writer (up to the timeout) instead of failing at once with "database is locked" when a
+    #   transaction that has read tries to start writing (#sqlite-transaction-behavior).
+    # - timeout: how long to wait for that lock, in seconds (Python's sqlite3 default is 5).
+    # synchronous=NORMAL is the durable choice for WAL (a power cut may lose the last commits,
+    # never corrupt the file) and saves a sync per commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
     # A file, not memory, so that a real Celery worker started by a test sees the same data.
     DATABASES["default"]["TEST"].setdefault("NAME", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
 
