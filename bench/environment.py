@@ -46,6 +46,7 @@ def django_setup(*, debug: bool = False) -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
     # Plain http, as the test client and the load tool speak (no redirect to https).
     os.environ.setdefault("HTTPS", "False")
+    os.environ.setdefault("SITE_URL", "http://127.0.0.1:8099")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     import django

@@ -108,6 +108,7 @@ class Gunicorn:
             "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef"),
             # Plain http on 127.0.0.1: no redirect to https.
             "HTTPS": os.environ.get("HTTPS", "False"),
+            "SITE_URL": os.environ.get("SITE_URL", f"http://127.0.0.1:{self.port}"),
         }
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         command = [gunicorn, "programme.wsgi", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}"]

@@ -70,7 +70,8 @@ def _language_clean(language: str) -> str:
 
 
 def _site_url(site_url: str | None) -> str:
-    return (site_url or getattr(settings, "SITE_URL", "") or "http://localhost:8000").rstrip("/")
+    # SITE_URL, which the settings require in production, unless a caller names another.
+    return (site_url or settings.SITE_URL).rstrip("/")
 
 
 def _email_taken() -> RuleViolation:
@@ -184,6 +185,14 @@ def user_update_profile(*, user: User, first_name: str, last_name: str, language
     user.last_name = _name_clean(last_name, code="last_name", missing=_("Enter your last name."))
     user.language = _language_clean(language)
     user.save(update_fields=["first_name", "last_name", "language"])
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Keep the language a person chose with the language button on the account, so that it
+    follows them to the next login, on any browser, and into their e-mails."""
+    user.language = _language_clean(language)
+    user.save(update_fields=["language"])
     return user
 
 

@@ -16,11 +16,15 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env") if (BASE_DIR / ".env").exists() else None
+
+# The embedded default's files: the SQLite database, Celery's queue folders, letters and
+# attachments, static files.  VAR_DIR moves them all (a test runs a whole second installation
+# in a temporary folder, tests/integration/test_sqlite_embedded_default.py).
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789")
@@ -60,10 +64,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Instead of Django's LocaleMiddleware: Norwegian bokmål unless the person chose English
+    # (never the browser's Accept-Language); after the authentication, for the account's choice.
+    "programme.middleware_language.LanguageMiddleware",
     # After the authentication: request.user.is_verified() (a code was given in this session).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -111,8 +117,20 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Wait for a lock rather than fail at once when the worker and the web server both write.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server and the Celery worker write to one file side by side (`make run`), so
+    # (Django's "SQLite notes", https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-notes):
+    # - WAL: readers never wait for a writer, nor a writer for readers; one writer at a time.
+    # - IMMEDIATE: a transaction takes the write lock when it begins, so it waits for another
+    #   writer (up to the timeout) instead of failing at once with "database is locked" when a
+    #   transaction that has read tries to start writing (#sqlite-transaction-behavior).
+    # - timeout: how long to wait for that lock, in seconds (Python's sqlite3 default is 5).
+    # synchronous=NORMAL is the durable choice for WAL (a power cut may lose the last commits,
+    # never corrupt the file) and saves a sync per commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
     # A file, not memory, so that a real Celery worker started by a test sees the same data.
     DATABASES["default"]["TEST"].setdefault("NAME", str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
 
@@ -210,8 +228,16 @@ CELERY_BEAT_SCHEDULE = {
     "send-daily-digests": {"task": "workflow.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
 }
 
-# The address links in e-mails point at (mails sent by the worker have no request to ask).
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# The address links in letters and e-mails point at (the worker has no request to ask).
+# Required in production: a default would send applicants to http://localhost:8000.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        "DEBUG is False: set SITE_URL to the site's address as applicants reach it, "
+        "e.g. https://naeringsprogram.example.no (see README, Security); letters and e-mails link to it."
+        if not SITE_URL
+        else f"SITE_URL must start with http:// or https:// (it is {SITE_URL!r})."
+    )
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

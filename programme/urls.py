@@ -5,7 +5,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
-from programme.views import errors
+from programme.views import errors, language
 from programme.views.home import home
 
 
@@ -19,7 +19,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("", home, name="home"),
     path("", include("programme.urls_accounts")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language button (Django's set_language, and the choice kept on the account).
+    path("i18n/setlang/", language.language_switch, name="set_language"),
     path("bedrift/", include("applications.urls")),
     path("saker/", include("workflow.urls.applicant")),
     path("saksbehandling/sak/", include("workflow.urls.case")),

@@ -208,7 +208,8 @@ def _on_commit_mail(**mail: Any) -> None:
 
 
 def _site_link(site_url: str, path: str) -> str:
-    return (site_url.rstrip("/") + path) if site_url else path
+    """A full address for a mail: SITE_URL (required in production) unless a caller names one."""
+    return (site_url or settings.SITE_URL).rstrip("/") + path
 
 
 def membership_request_create(*, company: Company, user: Any, site_url: str = "") -> MembershipRequest:
@@ -276,7 +277,7 @@ def _email_clean(value: str) -> str:
     return address
 
 
-def invitation_create(*, company: Company, actor: Any, email: str, site_url: str) -> Invitation:
+def invitation_create(*, company: Company, actor: Any, email: str, site_url: str = "") -> Invitation:
     """Invite a colleague by e-mail.  The mail, with a link to accept, goes once the
     invitation is saved; inviting the same address again sends the open invitation again."""
     _require_member(user=actor, company=company)

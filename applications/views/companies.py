@@ -27,11 +27,6 @@ from applications.views._errors import error_items, place_refusal
 from programme.errors import RuleViolation
 
 
-def site_url(request: HttpRequest) -> str:
-    """The address mails link to: the one the person is using."""
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 @login_required
 def companies(request: HttpRequest) -> HttpResponse:
     return render(
@@ -126,7 +121,7 @@ def company_join(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("No company with that organisation number is registered in the programme."))
         return redirect("applications:company_create")
     try:
-        services.membership_request_create(company=company, user=request.user, site_url=site_url(request))
+        services.membership_request_create(company=company, user=request.user)
     except RuleViolation as refusal:
         messages.error(request, refusal.message)
     else:
@@ -151,9 +146,7 @@ def membership_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("applications:companies")
     accept = form.cleaned_data["decision"] == "accept"
     try:
-        services.membership_request_decide(
-            membership_request=membership_request, actor=request.user, accept=accept, site_url=site_url(request)
-        )
+        services.membership_request_decide(membership_request=membership_request, actor=request.user, accept=accept)
     except RuleViolation as refusal:
         messages.error(request, refusal.message)
     else:
@@ -257,7 +250,7 @@ def company_invite(request: HttpRequest, pk: int) -> HttpResponse:
     if invite.is_valid():
         try:
             invitation = services.invitation_create(
-                company=company, actor=request.user, email=invite.cleaned_data["email"], site_url=site_url(request)
+                company=company, actor=request.user, email=invite.cleaned_data["email"]
             )
         except RuleViolation as refusal:
             loose = place_refusal(refusal, form=invite)

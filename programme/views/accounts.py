@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -47,10 +48,6 @@ FIELD_OF_RULE = {
 }
 
 
-def _site_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
-
 def _next_url(request: HttpRequest) -> str:
     """Where the person was going (``next``, carried by the form or in the address), if it is a
     page of this site; anything else is dropped, so that a link cannot send people elsewhere."""
@@ -76,7 +73,6 @@ def signup(request: HttpRequest) -> HttpResponse:
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 language=data["language"],
-                site_url=_site_url(request),
             )
         except RuleViolation as refused:
             form.add_error(FIELD_OF_RULE.get(refused.code), refused.message)
@@ -131,7 +127,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 def resend_verification(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
-        services.user_resend_verification(user=user, site_url=_site_url(request))
+        services.user_resend_verification(user=user)
     except RuleViolation as refused:
         messages.warning(request, refused.message)
     else:
@@ -220,7 +216,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "programme/emails/password_reset_subject.txt"
     email_template_name = "programme/emails/password_reset.txt"
     html_email_template_name = "programme/emails/password_reset.html"
-    extra_email_context = {"site_name": "Næringsprogram"}
+
+    @property
+    def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
+        # The link goes to SITE_URL, not to whatever Host header the request came with.
+        return {"site_name": "Næringsprogram", "site_url": settings.SITE_URL}
+
     success_url = reverse_lazy("password_reset_done")
 
 

@@ -10,6 +10,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
@@ -109,7 +110,7 @@ def docx_bytes() -> bytes:
 @pytest.fixture(autouse=True)
 def english(client):
     """The pages in English, so that the assertions hold whatever the Norwegian catalogue says."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture
@@ -589,7 +590,8 @@ def test_the_budget_preview_sums_the_lines_as_typed_without_saving_them(client, 
         "financing-0-amount": "nonsense",
     }
 
-    response = client.post(f"/bedrift/soknad/{application.pk}/kostnader/summer/", data, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(f"/bedrift/soknad/{application.pk}/kostnader/summer/", data)
 
     html = response.content.decode()
     assert response.status_code == 200

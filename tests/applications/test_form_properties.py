@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
@@ -55,7 +56,7 @@ odd_date = st.one_of(
 
 @pytest.fixture(autouse=True)
 def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture
@@ -419,7 +420,7 @@ def test_a_signalling_nan_beside_saved_values_is_refused_at_the_field(client, dr
 def test_any_company_registration_registers_one_valid_company_or_refuses_at_the_field(
     world, client, draft, org_number, name, employees
 ):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     before = Company.objects.count()
     data = {
         "programme": world.programme.pk,

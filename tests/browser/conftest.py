@@ -132,6 +132,13 @@ def axe_check(page: Page) -> Callable[..., dict[str, Any]]:
     return check
 
 
+@pytest.fixture(autouse=True)
+def _site_url(settings: Any, live_server: Any) -> None:
+    """Letters and e-mails link to SITE_URL, the site's address: here, the live server the
+    browser talks to (the live server runs in this process, so it reads the same settings)."""
+    settings.SITE_URL = live_server.url
+
+
 @pytest.fixture
 def make_verified_user(transactional_db: None) -> Callable[..., User]:
     """``make_verified_user(**fields)``: a user whose e-mail address is verified; the

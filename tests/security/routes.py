@@ -12,9 +12,8 @@ from programme import clock
 from tests.security.world import MISSING, Side
 from workflow.models import State
 
-# Not walked: Django's admin, the REST API (its access tests are in tests/workflow/api) and
-# Django's own language switch.
-SKIPPED_PREFIXES = ("admin/", "api/", "i18n/")
+# Not walked: Django's admin and the REST API (its access tests are in tests/workflow/api).
+SKIPPED_PREFIXES = ("admin/", "api/")
 
 
 def _walk(patterns: list, prefix: str, namespace: str) -> Iterator[tuple[str, str]]:

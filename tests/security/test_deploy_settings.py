@@ -32,6 +32,7 @@ SETTINGS_VARIABLES = (
     "HTTPS",
     "SECURE_HSTS_SECONDS",
     "BEHIND_TLS_PROXY",
+    "SITE_URL",
     "DJANGO_SETTINGS_MODULE",
 )
 
@@ -94,6 +95,7 @@ def environment(**variables: str) -> dict[str, str]:
 
 
 def production(**variables: str) -> dict[str, str]:
+    variables = {"SITE_URL": f"https://{HOST}", **variables}
     return environment(DEBUG="False", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS=HOST, **variables)
 
 
@@ -139,6 +141,33 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
     assert done.returncode != 0
     assert "DEBUG is False: set SECRET_KEY" in done.stderr
+
+
+def test_production_refuses_to_start_without_the_sites_address() -> None:
+    # Letters and e-mails are made by the worker, which has no request to take an address from;
+    # without SITE_URL they would send applicants to http://localhost:8000.
+    env = production()
+    del env["SITE_URL"]
+
+    done = run(["manage.py", "check"], env)
+
+    assert done.returncode != 0
+    assert "DEBUG is False: set SITE_URL" in done.stderr
+
+
+def test_a_site_address_without_its_scheme_is_refused() -> None:
+    done = run(["manage.py", "check"], production(SITE_URL=HOST))
+
+    assert done.returncode != 0
+    assert f"SITE_URL must start with http:// or https:// (it is '{HOST}')" in done.stderr
+
+
+def test_production_links_letters_and_mails_to_the_sites_address() -> None:
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    done = run(["-c", code], production(SITE_URL=f"https://{HOST}/"))
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"https://{HOST}"
 
 
 def test_https_false_keeps_production_settings_on_plain_http() -> None:

@@ -115,6 +115,18 @@ def test_the_dismissal_letter_gives_the_advisers_reasons_and_the_appeal_rights(w
     assert f"sendt innen {d(timezone.localdate(decided) + timedelta(days=21))}" in text
 
 
+def test_the_letter_sends_the_applicant_to_the_sites_address(world, settings):
+    # The worker has no request: the address is SITE_URL, which production must set.
+    settings.SITE_URL = "https://naeringsprogram.example.no"
+    case = case_in(world, State.REJECTED)
+
+    text = stored_text(letter_issue(case_id=case.pk, kind="refusal"))
+
+    case_page = "https://naeringsprogram.example.no" + reverse("workflow:case_detail", args=[case.reference])
+    assert case_page in text.replace(" ", "")
+    assert "localhost" not in text
+
+
 def test_the_letter_is_in_bokmal_whatever_the_language_of_the_moment(world):
     from django.utils import translation
 

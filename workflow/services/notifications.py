@@ -44,7 +44,7 @@ def site_link(url: str) -> str:
         return ""
     if url.startswith(("http://", "https://")):
         return url
-    return (getattr(settings, "SITE_URL", "") or "http://localhost:8000").rstrip("/") + url
+    return settings.SITE_URL.rstrip("/") + url
 
 
 def _render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:

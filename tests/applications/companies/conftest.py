@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 
 @pytest.fixture(autouse=True)
 def english(client):
     """The pages in English, so that the assertions hold whatever the Norwegian catalogue says."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.urls import reverse
@@ -12,7 +13,8 @@ from programme import services
 from programme.models import User
 
 STRONG = "Fjellvann-Tursti-42"
-LINK = re.compile(r"https?://testserver(/\S+?/)(?=\s|$)", re.MULTILINE)
+# Every mail links to SITE_URL, never to the Host header of the request that sent it.
+LINK = re.compile(re.escape(settings.SITE_URL) + r"(/\S+?/)(?=\s|$)", re.MULTILINE)
 
 
 def signup_data(**overrides: str) -> dict[str, str]:

@@ -30,6 +30,18 @@ pytestmark = pytest.mark.django_db
 # Sign-up and the confirmation link
 
 
+def test_the_confirmation_link_goes_to_the_sites_address_not_the_requests_host(
+    client, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.SITE_URL = "https://naeringsprogram.example.no"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("signup"), signup_data(), HTTP_HOST="testserver")
+
+    (message,) = mail.outbox
+    assert "https://naeringsprogram.example.no/bekreft-epost/" in message.body
+    assert "testserver" not in message.body and "testserver" not in message.alternatives[0][0]
+
+
 def test_signing_up_creates_an_unverified_user_logs_in_and_mails_a_link_that_confirms_the_address(
     client, django_capture_on_commit_callbacks
 ) -> None:
