@@ -21,10 +21,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from programme.forms import number_formfield
 
 _ADMINISTERED = "_np_administered_programme_ids"
 
@@ -59,6 +62,12 @@ class ProgrammeScopedAdmin(BaseModelAdmin):
 
     programme_path = "programme"
     administrator_may: frozenset[str] = frozenset({"view"})
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Amounts and other decimals read and shown the Norwegian way, as on the site's pages.
+        if isinstance(db_field, models.DecimalField):
+            return number_formfield(db_field, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def _administrator_may(self, request: HttpRequest, action: str) -> bool:
         return action in self.administrator_may and bool(administered_programme_ids(request))
