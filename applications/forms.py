@@ -66,7 +66,7 @@ class CompanyProfileForm(ParsingModelForm):
         help_texts = {
             "postal_code": _("Four digits."),
             "industry_code": _("The NACE code (SN2007) from the Central Coordinating Register, such as 62.010."),
-            "employees_fte": _("Full-time equivalents; a half-time position is 0,5."),
+            "employees_fte": _("Full-time equivalents; a half-time position is 0.5."),
         }
 
     def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
@@ -191,7 +191,7 @@ class EffectsForm(ParsingModelForm):
         fields = ["new_jobs_expected", "jobs_secured", "expected_turnover"]
         formfield_callback = zero_when_empty
         help_texts = {
-            "new_jobs_expected": _("Full-time equivalents, such as 2,5."),
+            "new_jobs_expected": _("Full-time equivalents, such as 2.5."),
             "jobs_secured": _("Jobs the project keeps that would otherwise be lost, in full-time equivalents."),
             "expected_turnover": _("Yearly turnover from the project when it is in operation, in kroner."),
         }

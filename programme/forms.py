@@ -88,8 +88,8 @@ def describe_errors(form: forms.BaseForm) -> None:
 
 class NumberInput(forms.TextInput):
     """A text box with a numeric keyboard that shows a number the way a Norwegian types it:
-    ``4,5``, ``200 000``, ``1 250 000,50``; a whole number without decimals (``400``, not
-    ``400.0``).  What a person typed is shown back as typed.  Not ``<input type="number">``:
+    ``4,5``, ``200 000``, ``1 250 000,50`` (in English ``4.5``); a whole number without
+    decimals (``400``, not ``400.0``).  What a person typed is shown back as typed.  Not ``<input type="number">``:
     browsers refuse spaces and, in some languages, the decimal comma in it."""
 
     def __init__(self, attrs: dict[str, Any] | None = None, *, places: int | None = None) -> None:
@@ -111,15 +111,15 @@ class NumberInput(forms.TextInput):
 class NumberField(forms.DecimalField):
     """The one field for a number a person types: hours, full-time equivalents, shares.
 
-    Reads ``4,5``, ``4.5``, ``1 250 000`` (ordinary, no-break or narrow spaces between groups
-    of three), ``-2``; refuses anything else, such as ``1,5e4``, ``NaN`` or ``12 34``, with a
+    Reads ``4,5`` and ``4.5`` in either language, ``1 250 000`` (ordinary, no-break or narrow
+    spaces between groups of three), ``-2``; refuses anything else, such as ``1,5e4``, ``NaN`` or ``12 34``, with a
     message that shows how to write the number (programme.numbers.parse_number).
 
     ``empty_means_zero``: a field where nothing typed counts as zero (the effects of a
     project, a company's employees) reads an empty field as 0 and shows 0 as an empty field."""
 
     default_error_messages = {
-        "invalid": _("Enter a number, such as 4,5 or 1 250 000."),
+        "invalid": _("Enter a number, such as 4.5 or 1 250 000."),
         "max_decimal_places": ngettext_lazy("Give at most one decimal.", "Give at most %(max)s decimals.", "max"),
         "max_digits": _("The number is too large."),
         "max_whole_digits": _("The number is too large."),
@@ -158,7 +158,7 @@ class AmountField(NumberField):
     ``150 000,-``; shown as ``150 000`` (``150 000,50`` with øre)."""
 
     default_error_messages = {
-        "invalid": _("Enter an amount in kroner, such as 1 250 000 or 1 250 000,50."),
+        "invalid": _("Enter an amount in kroner, such as 1 250 000 or 1 250 000.50."),
         "max_decimal_places": _("An amount has at most two decimals (øre)."),
         "max_digits": _("The amount is too large."),
         "max_whole_digits": _("The amount is too large."),

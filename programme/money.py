@@ -22,10 +22,10 @@ def nok(value: Decimal | int | str | None) -> Decimal:
 
 
 def format_nok(value: Decimal | int | None) -> str:
-    """``1250000`` → ``1 250 000 kr`` (non-breaking spaces, øre only when present).
-
-    The same in both languages: the programme's amounts are kroner, written the Norwegian way
-    (programme.numbers)."""
+    """``1250000`` → ``1 250 000 kr`` (non-breaking spaces, øre only when present:
+    ``1 250 000,50 kr``, in English ``1 250 000.50 kr``).  *kr* after the number in both
+    languages: the programme's amounts are kroner, and English pages name them as Norwegian
+    ones do (programme.numbers)."""
     return f"{format_number(nok(value), places=2)}{THOUSANDS}kr"
 
 

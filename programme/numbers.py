@@ -1,9 +1,10 @@
 """Numbers written and read the Norwegian way: ``1 250 000``, ``4,5``.
 
 One place for the separators, so that the pages (``1 250 000 kr``), the form inputs
-(``1 250 000``) and what a person may type agree.  The programme writes its numbers this way
-in both languages: its amounts are kroner and its letters Norwegian, and an English page that
-showed ``1,250,000`` beside a Norwegian letter's ``1 250 000`` would invite mistakes.
+(``1 250 000``) and what a person may type agree.  Thousands are grouped with a no-break space
+in both languages (as SI writes them: unambiguous to a Norwegian and an English reader alike);
+the decimal sign is the active language's (``4,5`` in Norwegian, ``4.5`` in English), and a
+person may type either, since a space, never a point or a comma, groups the thousands.
 
 Django's own ``localize=True`` is not enough here: it shows ``200000,00`` for an amount of
 200 000 (it keeps the stored places and groups only with ``USE_THOUSAND_SEPARATOR``, which
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+
+from django.utils.formats import get_format
 
 # Between groups of thousands, on pages and in form inputs alike: a no-break space keeps an
 # amount on one line (as Django's own Norwegian formats).  People may type any space.
@@ -49,7 +52,7 @@ def group_thousands(whole: int, separator: str = THOUSANDS) -> str:
 
 
 def format_number(value: Decimal | int, *, places: int | None = None, separator: str = THOUSANDS) -> str:
-    """``Decimal("4.50")`` → ``4,5``; ``Decimal("200000.00")`` → ``200 000``.
+    """``Decimal("4.50")`` → ``4,5`` (``4.5`` in English); ``Decimal("200000.00")`` → ``200 000``.
 
     A whole number has no decimals.  Otherwise ``places`` fixes how many are shown (amounts
     show their øre as two digits: ``1 250,50``); without it, as many as the number needs."""
@@ -63,7 +66,7 @@ def format_number(value: Decimal | int, *, places: int | None = None, separator:
     text = group_thousands(whole, separator)
     if fraction:
         digits = f"{fraction:f}".split(".")[1]
-        text += "," + (digits if places is not None else digits.rstrip("0"))
+        text += get_format("DECIMAL_SEPARATOR") + (digits if places is not None else digits.rstrip("0"))
     return sign + text
 
 

@@ -114,3 +114,14 @@ def test_garbage_is_refused_at_its_field_in_norwegian_and_nothing_is_saved(clien
     assert "Skriv et beløp i kroner" in page or "Skriv tusener med mellomrom" in page
     assert 'aria-invalid="true"' in page
     assert not draft.cost_lines.exists()
+
+
+def test_in_english_the_decimal_sign_is_a_point_and_the_thousands_are_spaced_the_same(client, draft) -> None:
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    costs = [{"category": "own_hours", "description": "Timer", "hours": "12,5", "hourly_rate": "1 000.50"}]
+    assert client.post(step(draft, "costs"), {**costs_data(costs, []), "action": "stay"}).status_code == 302
+
+    shown = inputs(client.get(step(draft, "costs"), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert (shown["costs-0-hours"], shown["costs-0-hourly_rate"]) == ("12.5", f"1{NBSP}000.50")
+    assert shown["costs-0-amount"] == f"12{NBSP}506.25"

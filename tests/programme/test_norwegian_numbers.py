@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 from programme.forms import AmountField, NumberField
 from programme.money import format_nok
 from programme.numbers import format_number, format_org_number, parse_number
-from programme.templatetags.norwegian import number
 from tests.factories import UserFactory
 
 NBSP = "\u00a0"
@@ -93,11 +92,19 @@ def test_what_is_written_reads_back_as_the_same_number(value: Decimal) -> None:
 
 
 def test_amounts_are_shown_in_kroner_after_the_number_in_both_languages() -> None:
-    for language in ("nb", "en"):
+    for language, comma in (("nb", ","), ("en", ".")):
         with translation.override(language):
             assert format_nok(Decimal("1250000")) == f"1{NBSP}250{NBSP}000{NBSP}kr"
-            assert format_nok(Decimal("1250000.5")) == f"1{NBSP}250{NBSP}000,50{NBSP}kr"
+            assert format_nok(Decimal("1250000.5")) == f"1{NBSP}250{NBSP}000{comma}50{NBSP}kr"
             assert format_nok(Decimal("-300")) == f"\u2212300{NBSP}kr"
+
+
+def test_the_decimal_sign_is_the_languages_and_either_is_read_in_both() -> None:
+    with translation.override("en"):
+        assert format_number(Decimal("4.50")) == "4.5"
+        assert parse_number("4,5") == parse_number("4.5") == Decimal("4.5")
+        assert shown(NumberField(decimal_places=1), Decimal("12.5")) == "12.5"
+        assert NumberField(decimal_places=1).clean("12,5") == Decimal("12.5")
 
 
 def test_an_organisation_number_is_shown_in_groups_of_three_and_kept_as_it_is_otherwise() -> None:
@@ -106,16 +113,12 @@ def test_an_organisation_number_is_shown_in_groups_of_three_and_kept_as_it_is_ot
     assert format_org_number(None) == ""
 
 
-def test_the_number_filter_shows_full_time_equivalents_without_a_trailing_zero() -> None:
-    assert (number(Decimal("4.0")), number(Decimal("2.5")), number(None), number("x")) == ("4", "2,5", "", "x")
-
-
-@pytest.mark.parametrize("language", ["nb", "en"])
-def test_the_english_pages_write_dates_and_numbers_as_the_norwegian_ones(language: str) -> None:
-    day = Decimal("4.5")
+@pytest.mark.parametrize(("language", "decimal"), [("nb", "4,5"), ("en", "4.5")])
+def test_the_english_pages_write_dates_and_thousands_as_the_norwegian_ones(language: str, decimal: str) -> None:
     with translation.override(language):
         assert formats.date_format(dt.date(2026, 12, 7), "SHORT_DATE_FORMAT") == "07.12.2026"
-        assert formats.localize(day) == "4,5"
+        assert formats.date_format(dt.datetime(2026, 12, 7, 14, 30), "SHORT_DATETIME_FORMAT") == "07.12.2026 14:30"
+        assert formats.localize(Decimal("4.5")) == decimal
         assert formats.number_format(Decimal("1250000"), 0, force_grouping=True) == f"1{NBSP}250{NBSP}000"
 
 

@@ -1,8 +1,9 @@
-"""The English pages write numbers and dates as the Norwegian ones do (programme.numbers):
-``4,5``, ``1 250 000``, ``07.12.2026``, ``14:30``.  The programme's amounts are kroner, its
-letters and registers Norwegian, and an English reader in Norway meets these forms
-everywhere else; American ``12/07/2026`` would read as the twelfth of July.  Only the words
-are English (long dates in e-mails: ``7 December 2026``)."""
+"""The English pages write dates and thousands as the Norwegian ones do: ``07.12.2026``,
+``14:30``, ``1 250 000`` (programme.numbers); only the decimal sign is English (``4.5``).  The
+programme's dates and amounts are Norwegian, in its letters and registers as on its pages, and
+an English reader in Norway meets these forms everywhere else; American ``12/07/2026`` would
+read as the twelfth of July, and ``1,250`` as one and a quarter to a Norwegian colleague.
+Long dates in e-mails: ``7 December 2026``."""
 
 DATE_FORMAT = "j F Y"
 TIME_FORMAT = "H:i"
@@ -22,6 +23,6 @@ DATETIME_INPUT_FORMATS = [
     "%d.%m.%Y %H:%M",
     "%d.%m.%y %H:%M",
 ]
-DECIMAL_SEPARATOR = ","
+DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = "\u00a0"  # no-break space
 NUMBER_GROUPING = 3
