@@ -4,7 +4,7 @@ a company's members join through its invitations and requests, not here."""
 from django.contrib import admin
 
 from applications.models import Company, CompanyMember, Invitation, MembershipRequest
-from programme.admin_site import ProgrammeScopedAdmin
+from programme.admin_site import ProgrammeScopedAdmin, org_number_column
 
 
 class CompanyMemberInline(ProgrammeScopedAdmin, admin.TabularInline):
@@ -16,11 +16,18 @@ class CompanyMemberInline(ProgrammeScopedAdmin, admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
-    list_display = ["name", "org_number", "municipality", "programme"]
+    list_display = ["name", org_number_column(), "municipality", "programme"]
     list_filter = [("programme", admin.RelatedOnlyFieldListFilter), ("municipality", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["municipality", "programme"]
     search_fields = ["name", "org_number"]
     inlines = [CompanyMemberInline]
+
+    def get_search_results(self, request, queryset, search_term):  # type: ignore[no-untyped-def]
+        # An organisation number is found however it is typed: 948 009 943 or 948009943.
+        compact = "".join(search_term.split())
+        if compact.isascii() and compact.isdigit() and compact != search_term:
+            search_term = compact
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(MembershipRequest)

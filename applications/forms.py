@@ -3,7 +3,6 @@ the rules live in the services, whose refusals the views put back at the fields.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Attachment, Company, CostLine, FinancingLine, SupportDeclaration
 from applications.services import LINES_MAX
-from programme.forms import DesignsystemetForm, DesignsystemetModelForm, FiniteDecimalField
+from programme.forms import AmountField, DesignsystemetForm, DesignsystemetModelForm, NumberField, zero_when_empty
 from programme.models import FocusArea, Programme
 
 
@@ -62,7 +61,8 @@ class CompanyProfileForm(ParsingModelForm):
     class Meta:
         model = Company
         fields = ["name", "address", "postal_code", "city", "municipality", "industry_code", "employees_fte"]
-        field_classes = {"employees_fte": FiniteDecimalField}
+        # An empty number of employees is none (and none is shown as an empty field).
+        formfield_callback = zero_when_empty
         help_texts = {
             "postal_code": _("Four digits."),
             "industry_code": _("The NACE code (SN2007) from the Central Coordinating Register, such as 62.010."),
@@ -74,13 +74,9 @@ class CompanyProfileForm(ParsingModelForm):
         self.fields["municipality"].queryset = municipalities
         self.fields["municipality"].empty_label = _("Choose a municipality")
         self.fields["name"].required = True
-        self.fields["employees_fte"].required = False
         self.fields["postal_code"].widget.attrs.update(inputmode="numeric", autocomplete="postal-code")
         self.fields["address"].widget.attrs["autocomplete"] = "street-address"
         self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
-
-    def clean_employees_fte(self) -> Decimal:
-        return self.cleaned_data.get("employees_fte") or Decimal("0")
 
 
 class CompanyCreateForm(CompanyProfileForm):
@@ -188,29 +184,17 @@ class ProjectForm(ParsingModelForm):
 
 
 class EffectsForm(ParsingModelForm):
-    """Step 4: the effects; an empty field counts as zero."""
+    """Step 4: the effects; an empty field counts as zero (and zero is shown empty)."""
 
     class Meta:
         model = Application
         fields = ["new_jobs_expected", "jobs_secured", "expected_turnover"]
-        field_classes = dict.fromkeys(fields, FiniteDecimalField)
+        formfield_callback = zero_when_empty
         help_texts = {
             "new_jobs_expected": _("Full-time equivalents, such as 2.5."),
             "jobs_secured": _("Jobs the project keeps that would otherwise be lost, in full-time equivalents."),
             "expected_turnover": _("Yearly turnover from the project when it is in operation, in kroner."),
         }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = False
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        for name in self.Meta.fields:
-            if name in cleaned and cleaned[name] is None:
-                cleaned[name] = Decimal("0")
-        return cleaned
 
 
 class LinesFormSet(forms.BaseFormSet):
@@ -258,10 +242,10 @@ class CostLineForm(DesignsystemetForm):
         label=_("Category"), required=False, choices=_choices(CostLine.Category.choices, _("Choose a category"))
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
-    hours = FiniteDecimalField(label=_("Hours"), max_digits=8, decimal_places=1, required=False)
-    hourly_rate = FiniteDecimalField(label=_("Hourly rate (NOK)"), max_digits=8, decimal_places=2, required=False)
+    hours = NumberField(label=_("Hours"), max_digits=8, decimal_places=1, required=False)
+    hourly_rate = AmountField(label=_("Hourly rate (NOK)"), max_digits=8, required=False)
     # For own hours the amount is hours × rate; the page says so above the table.
-    amount = FiniteDecimalField(label=_("Amount (NOK)"), max_digits=14, decimal_places=2, required=False)
+    amount = AmountField(label=_("Amount (NOK)"), required=False)
 
 
 class FinancingLineForm(DesignsystemetForm):
@@ -269,7 +253,7 @@ class FinancingLineForm(DesignsystemetForm):
         label=_("Source"), required=False, choices=_choices(FinancingLine.Source.choices, _("Choose a source"))
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
-    amount = FiniteDecimalField(label=_("Amount (NOK)"), max_digits=14, decimal_places=2, required=False)
+    amount = AmountField(label=_("Amount (NOK)"), required=False)
 
 
 class SupportDeclarationForm(DesignsystemetForm):
@@ -278,7 +262,7 @@ class SupportDeclarationForm(DesignsystemetForm):
     )
     grantor = forms.CharField(label=_("Grantor"), max_length=200, required=False)
     granted_on = forms.DateField(label=_("Date granted"), required=False, widget=DateInput())
-    amount = FiniteDecimalField(label=_("Amount (NOK)"), max_digits=14, decimal_places=2, required=False)
+    amount = AmountField(label=_("Amount (NOK)"), required=False)
 
 
 CostLineFormSet = _lines_formset(CostLineForm)

@@ -18,6 +18,7 @@ from stdnum.no import orgnr
 from programme import clock
 from programme.models import FocusArea, Municipality, Programme
 from programme.money import format_nok
+from programme.numbers import format_org_number
 
 not_negative = [MinValueValidator(Decimal("0"))]
 
@@ -67,7 +68,7 @@ class Company(models.Model):
         constraints = [models.UniqueConstraint(fields=["programme", "org_number"], name="company_unique_org_number")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.org_number})"
+        return f"{self.name} ({format_org_number(self.org_number)})"
 
 
 class CompanyMember(models.Model):

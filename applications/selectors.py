@@ -22,6 +22,7 @@ from applications.models import (
 from programme import clock
 from programme.models import Municipality, Programme
 from programme.money import format_nok
+from programme.numbers import format_number
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def application_problems(*, application: Application) -> list[Problem]:
                 "financing_lines",
                 _("You may apply for at most %(share)s %% of the costs (%(max)s); you apply for %(applied)s.")
                 % {
-                    "share": f"{programme.support_share_max.normalize():f}",
+                    "share": format_number(programme.support_share_max),
                     "max": format_nok(total_cost * programme.support_share_max / Decimal(100)),
                     "applied": format_nok(applied),
                 },

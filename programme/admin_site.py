@@ -21,10 +21,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from programme.forms import number_formfield
+from programme.money import nok_text
+from programme.numbers import format_org_number
 
 _ADMINISTERED = "_np_administered_programme_ids"
 
@@ -59,6 +66,12 @@ class ProgrammeScopedAdmin(BaseModelAdmin):
 
     programme_path = "programme"
     administrator_may: frozenset[str] = frozenset({"view"})
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Amounts and other decimals read and shown the Norwegian way, as on the site's pages.
+        if isinstance(db_field, models.DecimalField):
+            return number_formfield(db_field, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def _administrator_may(self, request: HttpRequest, action: str) -> bool:
         return action in self.administrator_may and bool(administered_programme_ids(request))
@@ -147,3 +160,30 @@ class AdminSite(admin.AdminSite):
 
         next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index", current_app=self.name)
         return redirect_to_login(next_url, login_url=reverse("login"))
+
+
+def nok_column(model: type[models.Model], field_name: str) -> Any:
+    """A list column showing an amount as the site's pages do (``1 250 000 kr``), not as
+    Django's ``1250000,00``; sortable by the field."""
+    field = model._meta.get_field(field_name)
+
+    @admin.display(description=capfirst(field.verbose_name), ordering=field_name)
+    def column(obj: models.Model) -> str:
+        return nok_text(getattr(obj, field_name))
+
+    column.__name__ = f"{field_name}_nok"
+    return column
+
+
+def org_number_column(path: str = "org_number") -> Any:
+    """A list column showing an organisation number in groups of three (``948 009 943``)."""
+
+    @admin.display(description=_lazy("organisation number"), ordering=path.replace(".", "__"))
+    def column(obj: models.Model) -> str:
+        value: Any = obj
+        for step in path.split("."):
+            value = getattr(value, step)
+        return format_org_number(value)
+
+    column.__name__ = "org_number_spaced"
+    return column

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from programme.numbers import format_number, parse_number
 
 
 class FormRenderer(TemplatesSetting):
@@ -31,6 +37,24 @@ class DesignsystemetForm(forms.Form):
     def full_clean(self) -> None:
         super().full_clean()
         describe_errors(self)
+
+
+def number_formfield(db_field: models.Field, *, empty_means_zero: bool = False, **kwargs: Any) -> forms.Field | None:
+    """A model's field as a form field, a decimal as a Norwegian number: an amount in kroner
+    (the shape of every amount: 14 digits, two of them øre) as an ``AmountField``, any other
+    decimal (hours, full-time equivalents, shares, a rate) as a ``NumberField``.  A model form
+    names it as its ``Meta.formfield_callback`` (``zero_when_empty`` where an empty field counts
+    as zero); the admin uses it for every model, so that no page shows ``200000.00``."""
+    if isinstance(db_field, models.DecimalField):
+        money = db_field.max_digits == 14 and db_field.decimal_places == 2
+        kwargs.setdefault("form_class", AmountField if money else NumberField)
+        kwargs["empty_means_zero"] = empty_means_zero
+    return db_field.formfield(**kwargs)
+
+
+def zero_when_empty(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """``number_formfield`` for a form whose numbers count an empty field as zero."""
+    return number_formfield(db_field, empty_means_zero=True, **kwargs)
 
 
 class DesignsystemetModelForm(forms.ModelForm):
@@ -62,25 +86,103 @@ def describe_errors(form: forms.BaseForm) -> None:
         attrs["aria-describedby"] = " ".join([*described, f"{field_id}_error"])
 
 
-class FiniteDecimalField(forms.DecimalField):
-    """A number as Norwegians type it (``2,5``, ``1 250 000``) in a text box with a numeric
-    keyboard.  It refuses "NaN", "sNaN" and "Infinity" while parsing: Django's own field does
-    so only after comparing the parsed value with the initial one (to see whether a row
-    changed), and comparing a signalling NaN raises InvalidOperation, a server error."""
+class NumberInput(forms.TextInput):
+    """A text box with a numeric keyboard that shows a number the way a Norwegian types it:
+    ``4,5``, ``200 000``, ``1 250 000,50`` (in English ``4.5``); a whole number without
+    decimals (``400``, not ``400.0``).  What a person typed is shown back as typed.  Not ``<input type="number">``:
+    browsers refuse spaces and, in some languages, the decimal comma in it."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+    def __init__(self, attrs: dict[str, Any] | None = None, *, places: int | None = None) -> None:
+        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+        self.places = places
+        self.zero_is_empty = False
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, Decimal | int | float):
+            return super().format_value(value)
+        number = Decimal(str(value))
+        if not number.is_finite():
+            return super().format_value(value)
+        if number == 0 and self.zero_is_empty:
+            return None
+        return format_number(number, places=self.places)
+
+
+class NumberField(forms.DecimalField):
+    """The one field for a number a person types: hours, full-time equivalents, shares.
+
+    Reads ``4,5`` and ``4.5`` in either language, ``1 250 000`` (ordinary, no-break or narrow
+    spaces between groups of three), ``-2``; refuses anything else, such as ``1,5e4``, ``NaN`` or ``12 34``, with a
+    message that shows how to write the number (programme.numbers.parse_number).
+
+    ``empty_means_zero``: a field where nothing typed counts as zero (the effects of a
+    project, a company's employees) reads an empty field as 0 and shows 0 as an empty field."""
+
+    default_error_messages = {
+        "invalid": _("Enter a number, such as 4.5 or 1 250 000."),
+        "max_decimal_places": ngettext_lazy("Give at most one decimal.", "Give at most %(max)s decimals.", "max"),
+        "max_digits": _("The number is too large."),
+        "max_whole_digits": _("The number is too large."),
+    }
+    # A number's own decimals (e.g. 4,5 hours); amounts show two when they have øre.
+    places: int | None = None
+
+    def __init__(self, *, empty_means_zero: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", NumberInput(places=self.places))
+        if empty_means_zero:
+            kwargs["required"] = False
+        self.empty_means_zero = empty_means_zero
         super().__init__(**kwargs)
+        if isinstance(self.widget, NumberInput):
+            self.widget.zero_is_empty = empty_means_zero
 
     def to_python(self, value: Any) -> Decimal | None:
         if isinstance(value, str):
-            for space in (" ", "\u00a0", "\u202f"):
-                value = value.replace(space, "")
-            value = value.replace(",", ".")
-        number = super().to_python(value)
-        if number is not None and not number.is_finite():
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return number
+            value = self.strip_unit(value.strip())
+        if value in self.empty_values:
+            return Decimal("0") if self.empty_means_zero else None
+        if isinstance(value, str):
+            try:
+                return parse_number(value)
+            except ValueError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+    def strip_unit(self, text: str) -> str:
+        """What a person may write around the number (a currency), removed before reading it."""
+        return text
+
+
+class AmountField(NumberField):
+    """An amount in kroner: ``150 000``, ``150 000,50``, ``kr 150 000``, ``150 000 kr`` or
+    ``150 000,-``; shown as ``150 000`` (``150 000,50`` with øre)."""
+
+    default_error_messages = {
+        "invalid": _("Enter an amount in kroner, such as 1 250 000 or 1 250 000.50."),
+        "max_decimal_places": _("An amount has at most two decimals (øre)."),
+        "max_digits": _("The amount is too large."),
+        "max_whole_digits": _("The amount is too large."),
+        "points": _("Write the thousands with spaces, such as 150 000; a point or a comma starts the øre."),
+    }
+    places = 2
+    _UNIT = re.compile(r"^(?:kr\.?|nok)\s*|\s*(?:kr\.?|nok|,-)$", re.IGNORECASE)
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    # 150.000 or 1.250.000: thousands grouped with points, as some people write them.
+    _POINTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+", flags=re.ASCII)
+
+    def strip_unit(self, text: str) -> str:
+        return self._UNIT.sub("", text).strip()
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str) and self._POINTED_THOUSANDS.fullmatch(self.strip_unit(value.strip())):
+            # Not 150 kroner, nor a refusal about øre that would puzzle the person.
+            raise ValidationError(self.error_messages["points"], code="invalid")
+        return super().to_python(value)
 
 
 class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from programme.errors import RuleViolation
+from programme.numbers import THOUSANDS, format_number
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -21,15 +22,11 @@ def nok(value: Decimal | int | str | None) -> Decimal:
 
 
 def format_nok(value: Decimal | int | None) -> str:
-    """``1250000`` → ``1 250 000 kr`` (non-breaking spaces, øre only when present)."""
-    amount = nok(value)
-    whole = int(amount.copy_abs().to_integral_value(rounding="ROUND_DOWN"))
-    cents = int((amount.copy_abs() - whole) * 100)
-    digits = f"{whole:,}".replace(",", "\u00a0")
-    sign = "−" if amount < 0 else ""
-    if cents:
-        return f"{sign}{digits},{cents:02d}\u00a0kr"
-    return f"{sign}{digits}\u00a0kr"
+    """``1250000`` → ``1 250 000 kr`` (non-breaking spaces, øre only when present:
+    ``1 250 000,50 kr``, in English ``1 250 000.50 kr``).  *kr* after the number in both
+    languages: the programme's amounts are kroner, and English pages name them as Norwegian
+    ones do (programme.numbers)."""
+    return f"{format_number(nok(value), places=2)}{THOUSANDS}kr"
 
 
 def parse_nok(value: Any, *, label: str, allow_zero: bool, code: str = "amount") -> Decimal:

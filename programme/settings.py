@@ -159,6 +159,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", "Norsk bokmål"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates (07.12.2026) and thousands (1 250 000) the Norwegian way in English too
+# (programme/formats/en/formats.py); the decimal sign is each language's own.
+FORMAT_MODULE_PATH = ["programme.formats"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

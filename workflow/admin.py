@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from programme.admin_site import ProgrammeScopedAdmin, administered_programme_ids
+from programme.admin_site import ProgrammeScopedAdmin, administered_programme_ids, nok_column
 from programme.errors import RuleViolation
 from workflow import services
 from workflow.models import Case, LedgerEntry, Offer, Payment, TimelineEvent
@@ -94,7 +94,7 @@ class CaseAdmin(ReadOnlyAdmin):
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
     programme_path = "budget_year__programme"
-    list_display = ["booked_on", "budget_year", "case", "kind", "amount"]
+    list_display = ["booked_on", "budget_year", "case", "kind", nok_column(LedgerEntry, "amount")]
     # By programme and by year, not by budget year: a filter of budget years would name each
     # by its programme, read once per year.
     list_filter = [("budget_year__programme", admin.RelatedOnlyFieldListFilter), "budget_year__year", "kind"]
@@ -112,14 +112,21 @@ class TimelineEventAdmin(ReadOnlyAdmin):
 @admin.register(Offer)
 class OfferAdmin(ReadOnlyAdmin):
     programme_path = "case__programme"
-    list_display = ["case", "amount", "legal_basis", "accept_by", "expires_on", "public_register_required"]
+    list_display = [
+        "case",
+        nok_column(Offer, "amount"),
+        "legal_basis",
+        "accept_by",
+        "expires_on",
+        "public_register_required",
+    ]
     list_select_related = ["case"]
 
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
     programme_path = "case__programme"
-    list_display = ["paid_on", "case", "amount", "is_final", "registered_by"]
+    list_display = ["paid_on", "case", nok_column(Payment, "amount"), "is_final", "registered_by"]
     list_filter = [("case__programme", admin.RelatedOnlyFieldListFilter), "is_final"]
     list_select_related = ["case", "registered_by"]
 

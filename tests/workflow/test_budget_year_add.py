@@ -67,6 +67,8 @@ def test_the_page_starts_from_last_year(world: World) -> None:
     assert form.initial["target_jobs"] == world.budget_year.target_jobs
     text = page.content.decode()
     assert "Bidrag fra Gjøvik (kr)" in text and "Bidrag fra Østre Toten (kr)" in text
+    field = f'name="contribution_{world.municipality_a.pk}"'
+    assert f'{field} value="800\u00a0000"' in text  # not 800000.00
 
 
 def test_an_administrator_adds_the_year_with_its_contributions_and_targets(world: World) -> None:

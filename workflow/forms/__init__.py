@@ -1,5 +1,6 @@
-"""What the case forms share: amount and file fields, the base form of a case action, a comment,
-the date picker.  They parse what a person typed; the services decide."""
+"""What the case forms share: file fields, the base form of a case action, a comment,
+the date picker.  They parse what a person typed; the services decide.  Amounts and other
+numbers are programme.forms' AmountField and NumberField."""
 
 from __future__ import annotations
 
@@ -11,27 +12,9 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from programme.errors import RuleViolation
-from programme.forms import DesignsystemetForm, FiniteDecimalField, describe_errors
+from programme.forms import DesignsystemetForm, describe_errors
 
 ACCEPTED_FILES = ".pdf,.docx,.xlsx,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
-
-
-class NumberField(FiniteDecimalField):
-    """A number as Norwegians type it, in either language: ``2,5``, ``2.5`` or ``1 000``."""
-
-
-class AmountField(NumberField):
-    """An amount in kroner: ``150 000``, ``150000,50`` or ``150 000 kr``."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str):
-            value = value.strip().removesuffix("kr").removesuffix("NOK")
-        return super().to_python(value)
 
 
 def more_than_zero() -> MinValueValidator:

@@ -9,15 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workflow.forms import (
-    AmountField,
-    CaseActionForm,
-    FirstRadioSelect,
-    MultipleFileField,
-    NumberField,
-    more_than_zero,
-    text_field,
-)
+from programme.forms import AmountField, NumberField
+from workflow.forms import CaseActionForm, FirstRadioSelect, MultipleFileField, more_than_zero, text_field
 
 
 class PaymentRequestForm(CaseActionForm):

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programme.forms import DesignsystemetForm
-from workflow.forms import AmountField, CaseActionForm, FirstRadioSelect, more_than_zero, text_field
+from programme.forms import AmountField, DesignsystemetForm
+from workflow.forms import CaseActionForm, FirstRadioSelect, more_than_zero, text_field
 from workflow.models import LegalBasis, MeetingDocument
 
 

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from programme.forms import AmountField
 from programme.models import Municipality
-from workflow.forms import AmountField, CaseActionForm
+from workflow.forms import CaseActionForm
 
 TARGET = {"min_value": _("A target cannot be negative.")}
 

@@ -9,7 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workflow.forms import AmountField, CaseActionForm, FirstRadioSelect, more_than_zero, text_field
+from programme.forms import AmountField
+from workflow.forms import CaseActionForm, FirstRadioSelect, more_than_zero, text_field
 from workflow.models import Recommendation
 
 # The six checks of the checklist, in the order the page shows them, each beside the

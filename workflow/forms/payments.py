@@ -10,7 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programme import clock
-from workflow.forms import AmountField, CaseActionForm, DateInput, more_than_zero, text_field
+from programme.forms import AmountField
+from workflow.forms import CaseActionForm, DateInput, more_than_zero, text_field
 
 
 class PaymentRegisterForm(CaseActionForm):

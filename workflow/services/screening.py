@@ -17,6 +17,7 @@ from programme.errors import RuleViolation
 from programme.locking import lock_objects, one
 from programme.models import Programme
 from programme.money import format_nok
+from programme.numbers import format_number
 from workflow import tasks
 from workflow.models import Case, ConflictDeclaration, Decision, Recommendation, Screening, State, TimelineEvent
 from workflow.permissions import is_case_adviser, is_case_staff, no_conflict
@@ -191,7 +192,7 @@ def recommendation_record(
             if amount * 100 > total_cost * ceiling:
                 raise RuleViolation(
                     _("%(amount)s is more than %(ceiling)s %% of the costs, the ceiling of the support share.")
-                    % {"amount": format_nok(amount), "ceiling": f"{ceiling.normalize():f}"},
+                    % {"amount": format_nok(amount), "ceiling": format_number(ceiling)},
                     code="support_share",
                 )
         else:

@@ -11,7 +11,6 @@ services decide and explain every refusal.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -127,18 +126,12 @@ def meeting_members(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 # --- the agenda page -------------------------------------------------------------------------
 
 
-def _typed(amount: Decimal) -> str:
-    """An amount as a Norwegian would type it: ``400 000`` or ``400 000,50``."""
-    text = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
-    return text.removesuffix(",00")
-
-
 def _decision_forms(row: board_selectors.AgendaRow) -> dict[str, Any]:
     recommendation = row.recommendation
     approve_initial: dict[str, Any] = {}
     reject_initial: dict[str, Any] = {}
     if recommendation is not None and recommendation.outcome == Recommendation.Outcome.APPROVE:
-        approve_initial = {"amount": _typed(recommendation.amount), "conditions": recommendation.conditions}
+        approve_initial = {"amount": recommendation.amount, "conditions": recommendation.conditions}
     elif recommendation is not None:
         reject_initial = {"reasons": recommendation.reasons}
     initial = {"approve": approve_initial, "reject": reject_initial, "defer": {}}

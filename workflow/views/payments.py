@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -47,17 +46,12 @@ class PaymentItem:
         return self.row.request.pk
 
 
-def amount_as_typed(amount: Decimal) -> str:
-    """``100000.00`` → ``100 000`` (``1 250,50`` with øre), as a Norwegian would type it."""
-    return format_nok(amount).removesuffix("\u00a0kr")
-
-
 def _forms_for(row: payments_selectors.PaymentRow) -> PaymentItem:
     if row.conflict:
         return PaymentItem(row)  # he or she may not act on the case; the page says why
     pk = row.request.pk
-    # The amount as the page shows amounts ("100 000"); the field reads it back as typed.
-    initial = {"amount": amount_as_typed(row.request.amount)}
+    # The amount field shows it as a Norwegian types it ("100 000") and reads it back.
+    initial = {"amount": row.request.amount}
     item = PaymentItem(row, register=PaymentRegisterForm(prefix=f"pay-{pk}", initial=initial))
     # A final request is answered by paying it or by returning the final report it came with.
     if row.request.is_final:

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 
 from programme import clock
+from programme.numbers import format_org_number
 from tests.journey import World, case_in
 from tests.workflow.staff.admin_support import literal, nb, page, trace, url
 from workflow import services
@@ -55,7 +56,7 @@ def test_the_list_holds_exactly_the_awards_of_eur_100000_or_more(world: World, c
             large.offer.amount_eur.quantize(Decimal(1), ROUND_HALF_UP), 0, use_l10n=True, force_grouping=True
         )
     assert f"{eur} euro" in html
-    assert large.application.company.org_number in html
+    assert format_org_number(large.application.company.org_number) in html  # 910 000 004
     assert nb("General block exemption (GBER)") in html
     assert nb("Not accepted") in html  # the offer at the threshold is not accepted yet
 

@@ -85,7 +85,7 @@ def test_the_approval_form_is_prefilled_with_the_recommendation(agenda: AgendaOf
 
     html = client.get(meeting_path(agenda.meeting)).content.decode()
 
-    assert f'name="approve-{first.pk}-amount" value="400 000"' in html
+    assert f'name="approve-{first.pk}-amount" value="400\u00a0000"' in html
     assert "Prosjektet skal rapportere halvveis.</textarea>" in html
 
 

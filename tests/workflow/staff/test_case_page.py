@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from applications.models import Attachment, CostLine, FinancingLine, SupportDeclaration
 from programme import clock
+from programme.numbers import format_org_number
 from tests.factories import MunicipalityFactory
 from tests.journey import GRANT, World, case_in
 from workflow import services
@@ -63,7 +64,10 @@ def test_the_header_gives_the_cases_key_facts(world, client):
     assert f'<h1 class="ds-heading" data-size="lg">{case.reference}: {case.application.title}</h1>' in page
     assert fact(page, "Status") == "In screening"
     assert fact(page, "Reference") == case.reference
-    assert fact(page, "Company") == f"{world.company_a.name} (organisation number {world.company_a.org_number})"
+    assert (
+        fact(page, "Company")
+        == f"{world.company_a.name} (organisation number {format_org_number(world.company_a.org_number)})"
+    )
     assert fact(page, "Municipality") == "Gjøvik"
     assert fact(page, "Focus area") == "Industri"
     assert fact(page, "Applied for") == f"500{NBSP}000{NBSP}kr"
@@ -124,7 +128,7 @@ def test_the_application_is_shown_in_full(world, client, private_storage):
     page = page_as(client, world.adviser_a, case)
 
     for shown in (
-        world.company_a.org_number,
+        format_org_number(world.company_a.org_number),
         "Storgata 1, 2815 Gjøvik",
         "62.010",
         "Vi utvikler en sensor for treindustrien.",
