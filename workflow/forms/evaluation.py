@@ -10,7 +10,7 @@ from workflow.forms import CaseActionForm, DateInput
 
 
 class EvaluationForm(CaseActionForm):
-    rule_fields = {"period": "period_to", "period_from": "period_from", "period_to": "period_to"}
+    rule_fields = {"period": "period_to", "period_from": "period_from"}
 
     period_from = forms.DateField(label=_("From"), widget=DateInput())
     period_to = forms.DateField(label=_("To (inclusive)"), widget=DateInput())

@@ -230,8 +230,9 @@ def evaluation_period_check(*, programme: Programme, period_from: date, period_t
             _("The period can cover at most %(years)s calendar years.") % {"years": MAX_PERIOD_YEARS},
             code="period",
         )
-    if implausible(period_to):
-        raise RuleViolation(implausible(period_to), code="period_to")
+    # A period starting far ahead is a typing mistake (3026); its end is bounded by the rule above.
+    if implausible(period_from):
+        raise RuleViolation(implausible(period_from), code="period_from")
 
 
 def _enqueue(evaluation: Evaluation) -> None:
