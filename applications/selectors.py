@@ -20,6 +20,7 @@ from applications.models import (
     MembershipRequest,
 )
 from programme import clock
+from programme.dates import implausible
 from programme.models import Municipality, Programme
 from programme.money import format_nok
 from programme.numbers import format_number
@@ -68,6 +69,9 @@ def application_problems(*, application: Application) -> list[Problem]:
         add(Problem("project", "start_date", _("Give the project's start date.")))
     if application.end_date is None:
         add(Problem("project", "end_date", _("Give the project's end date.")))
+    for name in ("start_date", "end_date"):
+        if implausible(getattr(application, name)):
+            add(Problem("project", name, implausible(getattr(application, name))))
     if application.start_date and application.end_date and application.end_date < application.start_date:
         add(Problem("project", "end_date", _("The project cannot end before it starts.")))
 

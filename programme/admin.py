@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from programme.admin_site import ProgrammeScopedAdmin
+from programme.dates import implausible
 from programme.models import BudgetYear, Contribution, FocusArea, Municipality, Programme, StaffRole, User
 
 CONFIGURE = frozenset({"view", "add", "change", "delete"})
@@ -27,11 +28,21 @@ class FocusAreaInline(ProgrammeScopedAdmin, admin.TabularInline):
     administrator_may = CONFIGURE
 
 
+class ProgrammeForm(forms.ModelForm):
+    def clean_start_date(self) -> Any:
+        """A typing mistake (1900, 3026) is refused here, as in every date field a person types."""
+        start = self.cleaned_data.get("start_date")
+        if implausible(start):
+            raise forms.ValidationError(implausible(start), code="start_date")
+        return start
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
     # Programmes are created by the site's superusers; an administrator keeps theirs.
     programme_path = "pk"
     administrator_may = frozenset({"view", "change"})
+    form = ProgrammeForm
 
     def has_delete_permission(self, request: HttpRequest, obj: Programme | None = None) -> bool:
         # A programme with a budget year has a history (contributions, cases, decisions) that is
@@ -93,8 +104,8 @@ class ContributionInline(ProgrammeScopedAdmin, admin.TabularInline):
 
 @admin.register(BudgetYear)
 class BudgetYearAdmin(ProgrammeScopedAdmin, admin.ModelAdmin):
-    list_display = ["programme", "year", "target_projects_min", "target_projects_max", "target_jobs"]
-    list_filter = [("programme", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["programme", "year", "target_projects_min", "target_projects_max", "target_jobs", "closed"]
+    list_filter = [("programme", admin.RelatedOnlyFieldListFilter), "closed"]
     list_select_related = ["programme"]
     inlines = [ContributionInline]
     administrator_may = CONFIGURE

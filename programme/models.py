@@ -201,6 +201,13 @@ class BudgetYear(models.Model):
     target_projects_min = models.PositiveSmallIntegerField(_("target: projects (at least)"), default=15)
     target_projects_max = models.PositiveSmallIntegerField(_("target: projects (at most)"), default=20)
     target_jobs = models.PositiveSmallIntegerField(_("target: new jobs"), default=45)
+    # Closed when the year's accounts are closed: no new grant is charged to it any more, while
+    # the grants it holds are still paid out, released and reclaimed against it (SPEC §5).
+    closed = models.BooleanField(
+        _("closed for new grants"),
+        default=False,
+        help_text=_("When the year is closed, the board can no longer grant support charged to it."),
+    )
 
     class Meta:
         verbose_name = _("budget year")

@@ -16,6 +16,7 @@ from applications.models import Application, Company, CostLine, FinancingLine, S
 from applications.services._common import _amount, _input_errors, _lock_draft, _require_draft, _require_member
 from applications.services.companies import company_update
 from programme import clock
+from programme.dates import implausible
 from programme.errors import InputError, InputViolation, RuleViolation
 
 APPLICATION_FIELDS = {
@@ -54,6 +55,15 @@ def application_update(*, application: Application, actor: Any, **fields: Any) -
         raise InputViolation(
             [InputError("focus_area", _("The focus area does not belong to this programme."))], code="focus_area"
         )
+    # A typing mistake (1900, 3026) is refused at its field; whether the dates are given is
+    # checked when the application is submitted.
+    mistyped = [
+        InputError(name, implausible(getattr(application, name)))
+        for name in ("start_date", "end_date")
+        if name in fields and implausible(getattr(application, name))
+    ]
+    if mistyped:
+        raise InputViolation(mistyped, code="dates")
     if application.start_date and application.end_date and application.end_date < application.start_date:
         raise InputViolation([InputError("end_date", _("The project cannot end before it starts."))], code="dates")
     try:
@@ -130,6 +140,10 @@ def support_declaration_add(
         raise RuleViolation(_("Name who granted the support."))
     if not isinstance(granted_on, date):
         raise RuleViolation(_("Give the date the support was granted."))
+    if granted_on > clock.today():
+        raise RuleViolation(_("The date the support was granted cannot be in the future."), code="granted_on")
+    if implausible(granted_on):
+        raise RuleViolation(implausible(granted_on), code="granted_on")
     return SupportDeclaration.objects.create(
         application=application, kind=kind, grantor=grantor, granted_on=granted_on, amount=_amount(amount, _("Amount"))
     )
@@ -262,6 +276,8 @@ def _declarations_build(application: Application, lines: Sequence[Mapping[str, A
             granted_on = None
         elif granted_on > today:
             rows.add(row, "granted_on", _("The date the support was granted cannot be in the future."))
+        elif implausible(granted_on):
+            rows.add(row, "granted_on", implausible(granted_on))
         amount = rows.amount(row, "amount", line.get("amount"), label=_("Amount"), missing=_("Give the amount."))
         declaration = SupportDeclaration(
             application=application, kind=kind, grantor=grantor, granted_on=granted_on, amount=amount

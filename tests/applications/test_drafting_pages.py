@@ -10,6 +10,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -371,6 +372,49 @@ def test_an_end_before_the_start_is_refused_at_the_end_date(world, client, draft
     assert 'id="id_end_date_error"' in text(response)
     draft.refresh_from_db()
     assert draft.title == "" and draft.end_date is None
+
+
+@pytest.mark.parametrize("field", ["start_date", "end_date"])
+def test_a_mistyped_year_is_refused_at_its_date_and_nothing_is_saved(world, client, draft, field):
+    latest = clock.today() + relativedelta(years=10)
+    for typed in ("1900-06-01", (latest + dt.timedelta(days=1)).isoformat()):
+        data = project_data(world, title="Feil år", **{field: typed})
+        if field == "start_date":
+            data["end_date"] = (latest + dt.timedelta(days=1)).isoformat()  # not before the start
+        response = client.post(step(draft, "project"), data)
+
+        assert response.status_code == 200
+        page = text(response)
+        assert f'id="id_{field}_error"' in page
+        assert f"Give a date from 01.01.2000 to {latest:%d.%m.%Y}." in page
+        draft.refresh_from_db()
+        assert draft.title == "" and draft.start_date is None and draft.end_date is None
+
+
+def test_a_project_may_end_ten_years_ahead(world, client, draft):
+    latest = clock.today() + relativedelta(years=10)
+
+    client.post(step(draft, "project"), {**project_data(world, end_date=latest.isoformat()), "action": "save"})
+
+    draft.refresh_from_db()
+    assert draft.end_date == latest
+
+
+def test_support_granted_before_2000_is_a_typing_mistake(client, draft):
+    def declare(granted_on: str):
+        return client.post(
+            step(draft, "declarations"),
+            formset("support", [{"kind": "other", "grantor": "Fylket", "granted_on": granted_on, "amount": "10"}]),
+        )
+
+    response = declare("1999-12-31")
+
+    assert 'id="id_support-0-granted_on_error"' in text(response)
+    assert "Give a date from 01.01.2000 to" in text(response)
+    assert not SupportDeclaration.objects.filter(application=draft).exists()
+
+    declare("2000-01-01")
+    assert SupportDeclaration.objects.get(application=draft).granted_on == dt.date(2000, 1, 1)
 
 
 def test_a_negative_effect_is_refused_at_its_field(client, draft):

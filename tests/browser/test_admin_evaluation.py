@@ -52,6 +52,8 @@ def test_an_administrator_makes_the_two_year_evaluation_and_downloads_it(
     assert evaluation.status == "ready"
     ready = nb("The evaluation is ready (made %(when)s).", when="").split("(")[0].strip()
     expect(page.locator("#evaluation-live")).to_contain_text(ready)
+    # Nothing on the page says it is still being made (issue 17).
+    expect(page.get_by_text(nb("The evaluation is being made. This page shows how far it has come."))).to_have_count(0)
     link = page.get_by_role("link", name=nb("Download the evaluation (PDF)"))
     expect(link).to_be_visible()
     with page.expect_download() as download:

@@ -335,7 +335,15 @@ def test_applicant_reads_the_offer_terms_and_accepts_the_offer(page: Page, login
     expect(terms).to_contain_text(offer.final_report_due.strftime("%d.%m.%Y"))
     expect(terms).to_contain_text(offer.expires_on.strftime("%d.%m.%Y"))
 
-    button(page, "Accept the offer").click()
+    # Accepting asks first, on a page of its own (as declining does): going back changes nothing.
+    page.get_by_role("link", name=nb("Accept the offer"), exact=True).click()
+    expect(page.locator("h1")).to_have_text(nb("Accept the offer for %(reference)s?", reference=case.reference))
+    expect(page.locator("#offer-terms")).to_contain_text(format_nok(GRANT))
+    page.get_by_role("link", name=nb("No, go back to the case")).click()
+    expect(status_of(page)).to_have_text("Innvilget (tilsagn sendt)")
+    assert state_of(case) == State.APPROVED
+    page.get_by_role("link", name=nb("Accept the offer"), exact=True).click()
+    button(page, "Yes, accept the offer").click()
     expect(status_of(page)).to_have_text("Tilsagn akseptert")
     assert state_of(case) == State.ACCEPTED
     offer.refresh_from_db()
@@ -346,7 +354,7 @@ def test_applicant_reads_the_offer_terms_and_accepts_the_offer(page: Page, login
     )
     expect(terms).to_contain_text(start_by)
     # Nothing is left to answer.
-    expect(button(page, "Accept the offer")).to_have_count(0)
+    expect(page.get_by_role("link", name=nb("Accept the offer"), exact=True)).to_have_count(0)
 
 
 # --- 4. A part payment: a refusal at the field, then a request within the limit ------------------

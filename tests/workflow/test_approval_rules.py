@@ -391,12 +391,14 @@ def test_a_grant_under_another_legal_basis_is_not_limited_by_de_minimis(world, l
 # --- the offer's terms ---------------------------------------------------------------------
 
 
-def test_the_offer_carries_the_deadlines_and_hold_back_of_the_rules(world):
+def test_the_offer_carries_the_deadlines_and_hold_back_of_the_rules(db):
     end = dt.date(2027, 8, 31)
-    case = case_in(world, State.ON_AGENDA, start_date=dt.date(2026, 12, 1), end_date=end)
     decided = dt.date(2026, 12, 3)
 
+    # The whole story as of that day: the case submitted and decided at that day's meeting.
     with clock.travel_to(at(decided, hour=10)):
+        world = build_world()
+        case = case_in(world, State.ON_AGENDA, start_date=dt.date(2026, 12, 1), end_date=end)
         offer = approve(world, case, amount=D("333333.33"))
 
     offer = Offer.objects.get(pk=offer.pk)
@@ -408,12 +410,13 @@ def test_the_offer_carries_the_deadlines_and_hold_back_of_the_rules(world):
     assert offer.support_share == D("33.33")
 
 
-def test_the_acceptance_deadline_counts_from_the_decision_date_in_norway(world):
-    case = case_in(world, State.ON_AGENDA)
-    # 23:30 UTC on 10 March is already 11 March in Oslo.
+def test_the_acceptance_deadline_counts_from_the_decision_date_in_norway(db):
+    # 23:30 UTC on 10 March is already 11 March in Oslo: the day of the meeting, and of the case.
     moment = dt.datetime(2026, 3, 10, 23, 30, tzinfo=dt.UTC)
 
     with clock.travel_to(moment):
+        world = build_world()
+        case = case_in(world, State.ON_AGENDA)
         offer = approve(world, case)
 
     assert Offer.objects.get(pk=offer.pk).accept_by == dt.date(2026, 4, 1)

@@ -452,18 +452,20 @@ def test_random_actions_by_random_people_never_break_the_ledger_or_the_timeline(
 def test_a_deferred_case_is_decided_at_the_meeting_it_was_placed_on_next(world):
     """After a deferral, the case's next meeting may be dated before the one that deferred it;
     the board of the meeting that has it now decides (the machine checks this at every decision)."""
-    later = services.meeting_create(
-        programme=world.programme,
-        actor=world.admin,
-        date=clock.today() + dt.timedelta(days=30),
-        members=[world.board_member_2],
+    yesterday = clock.today() - dt.timedelta(days=1)
+    earlier = services.meeting_create(
+        programme=world.programme, actor=world.admin, date=yesterday, members=[world.board_member_2]
     )
-    case = case_in(world, State.RECOMMENDED)
-    services.agenda_add(meeting=later, case=case, actor=world.admin)
-    services.decision_defer(case=case, actor=world.board_member_2)
+    if not world.programme.budget_years.filter(year=yesterday.year).exists():
+        BudgetYearFactory(programme=world.programme, year=yesterday.year, frame=Decimal("5000000"))
+    # Submitted by the earlier meeting's day, so that both meetings may take it up.
+    with clock.travel_to(clock.now() - dt.timedelta(days=1)):
+        case = case_in(world, State.RECOMMENDED)
     services.agenda_add(meeting=world.meeting, case=case, actor=world.admin)  # dated today
+    services.decision_defer(case=case, actor=world.board_member)
+    services.agenda_add(meeting=earlier, case=case, actor=world.admin)
 
-    offer = services.decision_approve(case=case, actor=world.board_member, amount=GRANT, legal_basis="de_minimis")
+    offer = services.decision_approve(case=case, actor=world.board_member_2, amount=GRANT, legal_basis="de_minimis")
 
-    assert offer.decision.meeting == world.meeting
-    assert Case.objects.get(pk=case.pk).current_agenda_item().meeting == world.meeting
+    assert offer.decision.meeting == earlier
+    assert Case.objects.get(pk=case.pk).current_agenda_item().meeting == earlier

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from programme import clock
 from programme.money import format_nok
 from tests.journey import GRANT, case_in
 from workflow import services, tasks
@@ -175,7 +176,8 @@ def test_a_new_refusal_after_an_appeal_gets_a_letter_of_its_own(world):
         members=list(world.meeting.members.all()),
     )
     services.agenda_add(meeting=later, case=case, actor=world.admin)
-    services.decision_reject(case=case, actor=world.board_member, reasons="Klagen gir ikke grunn til endring.")
+    with clock.travel_to(clock.now() + timedelta(days=7)):  # decided at that meeting, a week on
+        services.decision_reject(case=case, actor=world.board_member, reasons="Klagen gir ikke grunn til endring.")
 
     second = letter_issue(case_id=case.pk, kind="refusal")
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from programme import clock
 from tests.journey import case_in
 from workflow import services, tasks
 from workflow.models import Case, CaseFile, State
@@ -97,7 +98,8 @@ def test_a_second_refusal_after_an_appeal_is_asked_for_under_its_own_name(world,
         members=list(world.meeting.members.all()),
     )
     services.agenda_add(meeting=later_meeting, case=case, actor=world.admin)
-    services.decision_reject(case=case, actor=world.board_member, reasons="Klagen gir ikke grunn til endring.")
+    with clock.travel_to(clock.now() + timedelta(days=7)):  # decided at that meeting, a week on
+        services.decision_reject(case=case, actor=world.board_member, reasons="Klagen gir ikke grunn til endring.")
     later = decided_at(case) + timedelta(minutes=20)
 
     assert letters_resume(now=later) == [(case.pk, "refusal")]

@@ -105,6 +105,7 @@ class ApproveForm(CaseActionForm):
         "support_share": "amount",
         "de_minimis": "amount",
         "no_budget": "amount",
+        "budget_closed": "amount",
         "legal_basis": "legal_basis",
     }
 

@@ -15,7 +15,13 @@ from workflow.forms import CaseActionForm, DateInput, more_than_zero, text_field
 
 
 class PaymentRegisterForm(CaseActionForm):
-    rule_fields = {"holdback": "amount", "grant": "amount", "amount": "amount", "final_exists": "amount"}
+    rule_fields = {
+        "holdback": "amount",
+        "grant": "amount",
+        "amount": "amount",
+        "final_exists": "amount",
+        "paid_on": "paid_on",
+    }
 
     amount = AmountField(label=_("Amount to pay (NOK)"), validators=[more_than_zero()])
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())

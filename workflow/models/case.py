@@ -9,7 +9,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -48,11 +48,15 @@ PHASES = {
 }
 
 
-def condition(message: str) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
-    """Mark a transition guard with the sentence a person reads when it fails."""
+def condition(
+    message: str, explain: Callable[[Any], str] | None = None
+) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
+    """Mark a transition guard with the sentence a person reads when it fails; ``explain``,
+    given the case, says it with the case's own facts (a date) where they help."""
 
     def mark(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
         func.message = message  # type: ignore[attr-defined]
+        func.explain = explain  # type: ignore[attr-defined]
         return func
 
     return mark
@@ -84,6 +88,24 @@ def lapse_is_due(case: Case) -> bool:
     if case.state == State.APPROVED:
         return today > offer.accept_by
     return today > offer.expires_on
+
+
+def _not_started_yet(case: Case) -> str:
+    return str(
+        _("The project starts on %(date)s. The final report can be filed once the project has started.")
+        % {"date": dateformat.format(case.application.start_date, "d.m.Y")}
+    )
+
+
+@condition(_("The project has not started yet, so it has nothing to report."), explain=_not_started_yet)
+def project_has_started(case: Case) -> bool:
+    """Started when the start date of the application has come, or once a part payment has
+    been made (money paid against documented costs shows the work has begun).  The system
+    knows no other sign of a start; an imported case has no start date, and is not held up."""
+    start = case.application.start_date
+    if start is None or start <= clock.today():
+        return True
+    return case.payments.filter(is_final=False).exists()
 
 
 @condition(_("The final payment has not been registered."))
@@ -255,6 +277,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         state,
         source=State.ACCEPTED,
         target=State.REPORTING,
+        conditions=[project_has_started],
         permission=transition_permission("file_final_report"),
     )
     def file_final_report(self) -> None:

@@ -27,6 +27,7 @@ from workflow.models import (
     LedgerEntry,
     Offer,
     Payment,
+    PaymentRequest,
     State,
 )
 from workflow.permissions import is_case_staff
@@ -84,6 +85,19 @@ def case_money(*, case: Case, offer: Offer | None = None) -> CaseMoney:
         paid=totals["disburse"] - totals["reclaim"],
         holdback=offer.holdback_amount if offer else ZERO,
     )
+
+
+def pending_part_requests(case_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Per case, the part payments asked for and not yet paid or refused, in one grouped query:
+    what may still be paid before the final report is less by as much (SPEC §5: at most the
+    grant less the hold-back before the final report, counting what is asked for)."""
+    rows = (
+        PaymentRequest.objects.filter(case_id__in=list(case_ids), is_final=False, status=PaymentRequest.Status.PENDING)
+        .values("case_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {row["case_id"]: row["total"] for row in rows}
 
 
 def budget_figures(*, budget_years: QuerySet[BudgetYear] | list[BudgetYear]) -> dict[int, BudgetFigures]:

@@ -22,6 +22,7 @@ from workflow.models import (
     State,
     TimelineEvent,
 )
+from workflow.models.case import project_has_started
 from workflow.permissions import has_declared_conflict
 from workflow.selectors import (
     ZERO,
@@ -134,11 +135,28 @@ class CasePage:
     return_message: str
 
     @property
+    def pending_part_payments(self) -> Decimal:
+        """Part payments asked for and not yet paid or refused."""
+        return sum(
+            (r.amount for r in self.payment_requests if not r.is_final and r.status == PaymentRequest.Status.PENDING),
+            ZERO,
+        )
+
+    @property
     def part_payments_left(self) -> Decimal:
-        """What may still be paid before the final report (the grant less the hold-back)."""
+        """What may still be asked for before the final report: the grant less the hold-back,
+        less what is paid and what is asked for and not paid yet (as the service counts)."""
         if self.offer is None or self.money is None:
             return ZERO
-        return max(ZERO, self.offer.payable_before_final_report() - self.money.paid)
+        return max(ZERO, self.offer.payable_before_final_report() - self.money.paid - self.pending_part_payments)
+
+    @property
+    def final_report_from(self) -> date | None:
+        """The project's start date while the final report waits for it (an accepted case
+        whose project has not started), for the page to say when the report can be filed."""
+        if self.case.state != State.ACCEPTED or not self.actions.request_payment or self.actions.file_final_report:
+            return None
+        return None if project_has_started(self.case) else self.case.application.start_date
 
     @property
     def final_payment_at_most(self) -> Decimal:

@@ -77,9 +77,15 @@ def meetings_of(*, programme: Programme) -> QuerySet[BoardMeeting]:
 
 
 def agenda_candidates(*, meeting: BoardMeeting) -> QuerySet[Case]:
-    """Cases that may be placed on the meeting's agenda: recommended or appealed, not on it yet."""
+    """Cases that may be placed on the meeting's agenda: recommended or appealed, submitted by
+    the day of the meeting (``services.board.refuse_submitted_after``), not on it yet."""
     return (
-        Case.objects.filter(programme_id=meeting.programme_id, state__in=[State.RECOMMENDED, State.APPEALED])
+        Case.objects.filter(
+            programme_id=meeting.programme_id,
+            state__in=[State.RECOMMENDED, State.APPEALED],
+            # The day in the programme's time zone, as the service reads it (timezone.localdate).
+            submitted_at__date__lte=meeting.date,
+        )
         .exclude(pk__in=AgendaItem.objects.filter(meeting=meeting).values("case_id"))
         .select_related("application__company")
         .order_by("submitted_at", "pk")
@@ -177,6 +183,11 @@ class Agenda:
     @property
     def pending_count(self) -> int:
         return sum(1 for row in self.rows if row.pending)
+
+    @property
+    def decisions_open(self) -> bool:
+        """The meeting's day has come: its decisions are recorded at the meeting or after it."""
+        return self.meeting.date <= clock.today()
 
 
 def _total_cost() -> Coalesce:
@@ -296,6 +307,7 @@ def meeting_agenda(*, meeting: BoardMeeting, user: Any = None) -> Agenda:
     is_board = StaffRole.Kind.BOARD in kinds
     is_admin = StaffRole.Kind.ADMIN in kinds
     user_id = getattr(user, "pk", None)
+    decisions_open = meeting.date <= on  # as Agenda.decisions_open
     de_minimis = _de_minimis_by_case(programme, items, since=since, on=on)
     rows = []
     running = figures.available if figures is not None else None
@@ -318,7 +330,7 @@ def meeting_agenda(*, meeting: BoardMeeting, user: Any = None) -> Agenda:
             conflicts=conflicts,
             user_conflict=any(conflict.user_id == user_id for conflict in conflicts),
         )
-        row.may_decide = pending and is_board and user_id in member_ids and not row.user_conflict
+        row.may_decide = pending and is_board and user_id in member_ids and not row.user_conflict and decisions_open
         if pending and running is not None:
             row.before = running
             row.after = running - (row.recommended_amount or ZERO)

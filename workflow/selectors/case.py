@@ -29,7 +29,7 @@ from workflow.models import (
     TimelineEvent,
 )
 from workflow.permissions import has_declared_conflict, is_case_staff
-from workflow.selectors import ZERO, CaseMoney, DeMinimis, case_money, de_minimis_status
+from workflow.selectors import ZERO, CaseMoney, DeMinimis, case_money, de_minimis_status, pending_part_requests
 
 # The states in which the screening service level (SPEC §2: 14 days from submission to a
 # completed screening) still runs.
@@ -200,6 +200,8 @@ class StaffCasePage:
     attachments: list[Attachment]
     case_files: list[CaseFile]
     events: list[TimelineEvent]
+    # Part payments asked for and not yet paid or refused.
+    pending_part_payments: Decimal = ZERO
 
     @property
     def service_level_days(self) -> int:
@@ -234,9 +236,11 @@ class StaffCasePage:
 
     @property
     def payable_before_final_report(self) -> Decimal:
+        """What may still be paid before the final report: the grant less the hold-back, less
+        what is paid and what is asked for and not paid yet (as the service counts)."""
         if self.offer is None or self.money is None:
             return ZERO
-        return max(ZERO, self.offer.payable_before_final_report() - self.money.paid)
+        return max(ZERO, self.offer.payable_before_final_report() - self.money.paid - self.pending_part_payments)
 
 
 def _taken_by(events: list[TimelineEvent]) -> object | None:
@@ -295,4 +299,5 @@ def staff_case_page(*, case: Case, user: object) -> StaffCasePage:
         attachments=list(application.attachments.all()),
         case_files=list(case.files.all()),
         events=events,
+        pending_part_payments=pending_part_requests([case.pk]).get(case.pk, ZERO) if offer is not None else ZERO,
     )

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from programme.models import Programme
 from workflow.models import Case, ConflictDeclaration, LedgerEntry, Offer, Payment, PaymentRequest
-from workflow.selectors import ZERO, CaseMoney, _sum
+from workflow.selectors import ZERO, CaseMoney, _sum, pending_part_requests
 
 RECENT_PAYMENTS = 25
 
@@ -53,6 +53,8 @@ class PaymentRow:
     request: PaymentRequest
     money: CaseMoney
     conflict: bool
+    # The case's other part payments asked for and not yet paid or refused.
+    other_pending: Decimal = ZERO
 
     @property
     def case(self) -> Case:
@@ -75,10 +77,11 @@ class PaymentRow:
 
     @property
     def payable_before_final_report(self) -> Decimal:
-        """What may still be paid before the final report: the grant less the hold-back."""
+        """What may still be paid before the final report on this request: the grant less the
+        hold-back, less what is paid and what the case's other requests ask for."""
         if self.offer is None:
             return ZERO
-        return max(ZERO, self.offer.payable_before_final_report() - self.money.paid)
+        return max(ZERO, self.offer.payable_before_final_report() - self.money.paid - self.other_pending)
 
     @property
     def payable_now(self) -> Decimal:
@@ -107,16 +110,19 @@ def payment_rows(requests: Iterable[PaymentRequest], *, user: object) -> list[Pa
     requests = list(requests)
     case_ids = sorted({request.case_id for request in requests})
     money = _money_by_case(case_ids)
+    pending = pending_part_requests(case_ids)
     conflicts = conflicted_case_ids(user, case_ids)
     rows = []
     for request in requests:
         committed, paid = money.get(request.case_id, (ZERO, ZERO))
         offer = getattr(request.case, "offer", None)
+        own = request.amount if not request.is_final and request.status == PaymentRequest.Status.PENDING else ZERO
         rows.append(
             PaymentRow(
                 request=request,
                 money=CaseMoney(committed=committed, paid=paid, holdback=offer.holdback_amount if offer else ZERO),
                 conflict=request.case_id in conflicts,
+                other_pending=pending.get(request.case_id, ZERO) - own,
             )
         )
     return rows

@@ -104,7 +104,8 @@ def check_transition(case: Case, name: str, actor: Any) -> None:
         raise RuleViolation(_("Only %(who)s may %(action)s.") % {"who": who, "action": action}, code="not_allowed")
     for condition in transition.conditions:
         if not condition(case):
-            raise RuleViolation(str(condition.message), code="guard")
+            explain = getattr(condition, "explain", None)
+            raise RuleViolation(explain(case) if explain else str(condition.message), code="guard")
 
 
 def _transition_from_state(case: Case, name: str) -> Transition:

@@ -10,10 +10,12 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from programme import clock
+from programme.dates import day_text
 from programme.errors import RuleViolation
 from programme.locking import de_minimis_key, lock_objects
 from programme.models import BudgetYear, Programme
@@ -31,6 +33,22 @@ from workflow.services._core import (
     required_text,
 )
 
+# Meetings are planned for the coming year at most: the board's year plan, and the budget year
+# its decisions are charged to, go no further; a date beyond is a typing mistake.
+MEETING_HORIZON = relativedelta(years=1)
+
+
+def meeting_date_check(*, programme: Programme, day: date) -> None:
+    """A meeting is held while its programme runs: not before the programme's start date, and
+    not more than a year ahead."""
+    first, last = programme.start_date, clock.today() + MEETING_HORIZON
+    if not first <= day <= last:
+        raise RuleViolation(
+            _("Give a meeting date from %(first)s, when the programme started, to %(last)s, a year from today.")
+            % {"first": day_text(first), "last": day_text(last)},
+            code="date",
+        )
+
 
 def meeting_create(
     *, programme: Programme, actor: Any, date: date, members: list[Any], title: str = "", location: str = ""
@@ -38,6 +56,7 @@ def meeting_create(
     """Create a board meeting with its members (board members of the programme)."""
     if not (is_admin_of(actor, programme.pk) or is_board_member_of(actor, programme.pk)):
         raise RuleViolation(_("Only the programme's administrators and board members create board meetings."))
+    meeting_date_check(programme=programme, day=date)
     outsiders = [str(m) for m in members if not is_board_member_of(m, programme.pk)]
     if outsiders:
         raise RuleViolation(
@@ -59,6 +78,7 @@ def agenda_add(*, meeting: BoardMeeting, case: Case, actor: Any) -> AgendaItem:
         if AgendaItem.objects.filter(meeting=meeting, case=case).exists():
             raise RuleViolation(_("The case is already on this meeting's agenda."))
         check_transition(case, "place_on_agenda", actor)
+        refuse_submitted_after(case, meeting)
         last = meeting.items.aggregate(last=Max("position"))["last"] or 0
         item = AgendaItem.objects.create(meeting=meeting, case=case, position=last + 1)
         fire(
@@ -146,6 +166,63 @@ def _meeting_of(case: Case) -> BoardMeeting:
     return item.meeting
 
 
+def refuse_submitted_after(case: Case, meeting: BoardMeeting) -> None:
+    """A meeting takes up only the cases it could have had before it: those submitted by its
+    date (a meeting dated 2019 does not decide a case submitted in 2026)."""
+    submitted_on = timezone.localdate(case.submitted_at)
+    if submitted_on > meeting.date:
+        raise RuleViolation(
+            _(
+                "%(reference)s was submitted on %(submitted)s, after the meeting of %(meeting)s: "
+                "a board meeting takes up only cases submitted by the day of the meeting."
+            )
+            % {"reference": case.reference, "submitted": day_text(submitted_on), "meeting": day_text(meeting.date)},
+            code="submitted_after_meeting",
+        )
+
+
+def _refuse_before_meeting(meeting: BoardMeeting) -> None:
+    """The board's decisions are recorded at the meeting or after it (SPEC §6), never before."""
+    if meeting.date > clock.today():
+        raise RuleViolation(
+            _("The meeting is on %(date)s: its decisions are recorded at the meeting or after it, not before.")
+            % {"date": day_text(meeting.date)},
+            code="meeting_ahead",
+        )
+
+
+def _refuse_undecidable(case: Case, meeting: BoardMeeting) -> None:
+    """What approving and refusing check on the locked case: the meeting has been held, and the
+    case was submitted by its date.  (Deferring checks only the first: it is also how a case
+    placed on a meeting that cannot decide it comes off that agenda.)"""
+    _refuse_before_meeting(meeting)
+    refuse_submitted_after(case, meeting)
+
+
+def _charged_budget_year(meeting: BoardMeeting) -> BudgetYear:
+    """The budget year an approval at ``meeting`` is charged to (SPEC §5: the year of the
+    meeting); refused when the programme has none for that year."""
+    try:
+        return BudgetYear.objects.get(programme_id=meeting.programme_id, year=meeting.date.year)
+    except BudgetYear.DoesNotExist as missing:
+        raise RuleViolation(
+            _("The programme has no budget for %(year)s, the year of the meeting.") % {"year": meeting.date.year},
+            code="no_budget",
+        ) from missing
+
+
+def _refuse_closed(budget_year: BudgetYear) -> None:
+    if budget_year.closed:
+        raise RuleViolation(
+            _(
+                "The budget for %(year)s is closed: a grant is charged to the budget of the meeting's year, "
+                "and a closed year takes no new grants."
+            )
+            % {"year": budget_year.year},
+            code="budget_closed",
+        )
+
+
 def _share(amount: Decimal, total_cost: Decimal) -> Decimal:
     return (amount * 100 / total_cost).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -173,20 +250,21 @@ def decision_approve(
         raise RuleViolation(_("Choose the legal basis of the support."), code="legal_basis")
     # Refuse a wrong state or person before anything else, in the same words as elsewhere.
     check_transition(Case.objects.select_related("programme", "application").get(pk=case.pk), "approve", actor)
-    meeting = _meeting_of(Case.objects.get(pk=case.pk))
-    try:
-        budget_year = BudgetYear.objects.get(programme_id=meeting.programme_id, year=meeting.date.year)
-    except BudgetYear.DoesNotExist as missing:
-        raise RuleViolation(
-            _("The programme has no budget for %(year)s, the year of the meeting.") % {"year": meeting.date.year},
-            code="no_budget",
-        ) from missing
+    # The budget year is locked before the case (the global order), so it is found first from
+    # the meeting as read now, and checked again below once the case is locked.
+    budget_year = _charged_budget_year(_meeting_of(Case.objects.get(pk=case.pk)))
 
     with transaction.atomic():
         # The company's de minimis key, the budget year and the case, in the global order.
         org_number = Case.objects.values_list("application__company__org_number", flat=True).get(pk=case.pk)
         budget_year, case = lock_objects(budget_year, case_row(case), advisory=[de_minimis_key(org_number)])
         check_transition(case, "approve", actor)
+        meeting = _meeting_of(case)
+        if meeting.date.year != budget_year.year:
+            # Placed on another meeting between the two reads: charge the year of that one.
+            raise RuleViolation(_("The case changed while it was being approved. Try again."), code="changed")
+        _refuse_undecidable(case, meeting)
+        _refuse_closed(budget_year)
         programme = case.programme
         application = case.application
 
@@ -285,8 +363,10 @@ def decision_reject(*, case: Case, actor: Any, reasons: str) -> Decision:
     with transaction.atomic():
         case = lock_case(case)
         check_transition(case, "reject", actor)
+        meeting = _meeting_of(case)
+        _refuse_undecidable(case, meeting)
         decision = Decision.objects.create(
-            case=case, meeting=_meeting_of(case), outcome=Decision.Outcome.REJECT, reasons=text, decided_by=actor
+            case=case, meeting=meeting, outcome=Decision.Outcome.REJECT, reasons=text, decided_by=actor
         )
         fire(case, "reject", actor, comment=text)
         transaction.on_commit(lambda: tasks.issue_letter.delay(case.pk, "refusal"))
@@ -298,8 +378,10 @@ def decision_defer(*, case: Case, actor: Any, comment: str = "") -> Decision:
     with transaction.atomic():
         case = lock_case(case)
         check_transition(case, "defer", actor)
+        meeting = _meeting_of(case)
+        _refuse_before_meeting(meeting)
         decision = Decision.objects.create(
-            case=case, meeting=_meeting_of(case), outcome=Decision.Outcome.DEFER, reasons=comment, decided_by=actor
+            case=case, meeting=meeting, outcome=Decision.Outcome.DEFER, reasons=comment, decided_by=actor
         )
         fire(case, "defer", actor, comment=comment)
     return decision

@@ -27,6 +27,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from programme import clock
+from programme.dates import implausible
 from programme.errors import RuleViolation
 from programme.locking import lock_objects
 from programme.models import Programme
@@ -229,6 +230,9 @@ def evaluation_period_check(*, programme: Programme, period_from: date, period_t
             _("The period can cover at most %(years)s calendar years.") % {"years": MAX_PERIOD_YEARS},
             code="period",
         )
+    # A period starting far ahead is a typing mistake (3026); its end is bounded by the rule above.
+    if implausible(period_from):
+        raise RuleViolation(implausible(period_from), code="period_from")
 
 
 def _enqueue(evaluation: Evaluation) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programme import clock
+from programme.dates import day_text
 from programme.errors import RuleViolation
 from programme.locking import lock_objects
 from programme.money import format_nok, parse_nok
@@ -29,7 +30,7 @@ from workflow.models import (
 )
 from workflow.models.case import followup_is_over
 from workflow.permissions import is_case_admin, is_case_applicant
-from workflow.selectors import case_money
+from workflow.selectors import case_money, pending_part_requests
 from workflow.services._core import (
     case_row,
     check_transition,
@@ -125,8 +126,10 @@ def payment_request_create(*, case: Case, actor: Any, amount: Any, costs_to_date
                 _("Part payments can be requested only while the offer is accepted and the project runs."),
                 code="wrong_state",
             )
-        pending = case.payment_requests.filter(status=PaymentRequest.Status.PENDING, is_final=False)
-        _check_part_payment(case, requested + sum((r.amount for r in pending), Decimal("0")))
+        # What is asked for and not paid yet counts as if paid: together the requests may not
+        # pass what can be paid before the final report.
+        pending = pending_part_requests([case.pk]).get(case.pk, Decimal("0.00"))
+        _check_part_payment(case, requested, pending=pending)
         request = PaymentRequest.objects.create(
             case=case, amount=requested, costs_to_date=costs, report=text, created_by=actor
         )
@@ -140,22 +143,51 @@ def payment_request_create(*, case: Case, actor: Any, amount: Any, costs_to_date
     return request
 
 
-def _check_part_payment(case: Case, amount: Decimal) -> None:
+def _check_part_payment(case: Case, amount: Decimal, *, pending: Decimal = Decimal("0.00")) -> None:
+    """``pending``: part payments asked for and not paid yet, counted as if paid."""
     offer = case.offer
     money = case_money(case=case)
     limit = offer.payable_before_final_report()
-    if money.paid + amount > limit:
+    if money.paid + pending + amount <= limit:
+        return
+    figures = {
+        "limit": format_nok(limit),
+        "holdback": format_nok(offer.holdback_amount),
+        "paid": format_nok(money.paid),
+        "pending": format_nok(pending),
+        "left": format_nok(max(Decimal("0.00"), limit - money.paid - pending)),
+    }
+    if pending:
         raise RuleViolation(
             _(
                 "Before the final report at most %(limit)s may be paid (the grant less the %(holdback)s held back); "
-                "%(paid)s is paid already."
+                "%(paid)s is paid already and %(pending)s is asked for in requests not paid yet, "
+                "so at most %(left)s more can be asked for."
             )
-            % {
-                "limit": format_nok(limit),
-                "holdback": format_nok(offer.holdback_amount),
-                "paid": format_nok(money.paid),
-            },
+            % figures,
             code="holdback",
+        )
+    raise RuleViolation(
+        _(
+            "Before the final report at most %(limit)s may be paid (the grant less the %(holdback)s held back); "
+            "%(paid)s is paid already."
+        )
+        % figures,
+        code="holdback",
+    )
+
+
+def _paid_on_check(case: Case, offer: Offer, paid_on: date) -> None:
+    """A payment is registered once it is made, so its date is not after today; and nothing is
+    paid before the offer is accepted (imported offers carry their acceptance too; the
+    decision's date stands in should one lack it)."""
+    decided = offer.accepted_at or offer.decision.decided_at
+    first, last = timezone.localdate(decided), clock.today()
+    if not first <= paid_on <= last:
+        raise RuleViolation(
+            _("Give the date the payment was made: from %(first)s, when the offer was accepted, to today, %(last)s.")
+            % {"first": day_text(first), "last": day_text(last)},
+            code="paid_on",
         )
 
 
@@ -252,13 +284,15 @@ def payment_register(
                     code="wrong_state",
                 )
             _check_part_payment(case, paid_amount)
+        paid_on = paid_on or clock.today()
+        _paid_on_check(case, offer, paid_on)
 
         payment = Payment.objects.create(
             case=case,
             request=request,
             amount=paid_amount,
             is_final=is_final,
-            paid_on=paid_on or clock.today(),
+            paid_on=paid_on,
             registered_by=actor,
         )
         LedgerEntry.objects.create(

@@ -195,6 +195,7 @@ def _confirm(
     action: str,
     template: str,
     perform: Callable[[dict[str, Any]], str],
+    form_class: type[CaseActionForm] = CommentForm,
 ) -> HttpResponse:
     """An action that asks first: GET shows what will happen, POST does it."""
 
@@ -204,8 +205,8 @@ def _confirm(
     if request.method != "POST":
         if not _allowed(request, case, action):
             return _refuse(request, case, _not_now(case))
-        return rerender(CommentForm(), 200)
-    return _act(request, case, action=action, form=CommentForm(request.POST), perform=perform, rerender=rerender)
+        return rerender(form_class(), 200)
+    return _act(request, case, action=action, form=form_class(request.POST), perform=perform, rerender=rerender)
 
 
 @login_required
@@ -222,8 +223,8 @@ def case_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def offer_accept(request: HttpRequest, reference: str) -> HttpResponse:
+    """Accepting binds the company to the offer's terms, so it asks first, as declining does."""
     case = _visible_case(request, reference)
 
     def perform(data: dict[str, Any]) -> str:
@@ -232,7 +233,14 @@ def offer_accept(request: HttpRequest, reference: str) -> HttpResponse:
             "date": dateformat.format(offer.start_by, "d.m.Y")
         }
 
-    return _act(request, case, action="accept", form=None, perform=perform)
+    return _confirm(
+        request,
+        case,
+        action="accept",
+        template="workflow/applicant/confirm_accept.html",
+        perform=perform,
+        form_class=CaseActionForm,
+    )
 
 
 @login_required

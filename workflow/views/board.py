@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programme.errors import RuleViolation
+from programme.forms import describe_errors
 from programme.models import Programme
 from programme.money import format_nok
 from workflow import services
@@ -81,7 +82,8 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
                     location=form.cleaned_data["location"],
                 )
             except RuleViolation as error:
-                form.add_error("members" if error.code == "members" else None, str(error.message))
+                form.add_error(error.code if error.code in ("members", "date") else None, str(error.message))
+                describe_errors(form)  # tie the message to its field for screen readers
                 status = 409
             else:
                 messages.success(request, _("The meeting has been created. Now build its agenda."))

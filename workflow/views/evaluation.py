@@ -9,11 +9,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from programme.errors import RuleViolation
@@ -60,7 +58,8 @@ def evaluations(request: HttpRequest, code: str) -> HttpResponse:
     except RuleViolation as error:
         form.add_rule_violation(error)
         return _render_list(request, programme, form, status=409)
-    messages.success(request, _("The evaluation is being made. This page shows how far it has come."))
+    # No message to carry over: "being made" would stay on the page after the evaluation is
+    # ready, while the page's own status (which follows the work) already says how far it is.
     return redirect("staff_admin:evaluation", code=programme.code, pk=evaluation.pk)
 
 

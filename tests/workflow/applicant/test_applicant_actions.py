@@ -12,6 +12,7 @@ from django.urls import reverse
 from applications import services as application_services
 from applications.models import Application
 from programme import clock
+from programme.money import format_nok
 from tests.journey import GRANT, case_in
 from tests.workflow.applicant.support import ACTION_URLS, EXE, PDF, case_page, pdf, text_of, trace
 from workflow.models import (
@@ -106,11 +107,24 @@ def test_withdrawing_asks_to_confirm_and_keeps_the_comment(world, client):
     assert "Vi har fått finansiering et annet sted." in text_of(response)
 
 
-def test_accepting_the_offer_starts_the_project_deadline(world, client):
+def test_accepting_the_offer_asks_to_confirm_and_starts_the_project_deadline(world, client):
     case = case_in(world, State.APPROVED)
     client.force_login(world.applicant_a)
+    url = reverse("workflow:offer_accept", args=[case.reference])
+    before = trace(case)
 
-    response = client.post(reverse("workflow:offer_accept", args=[case.reference]), follow=True)
+    # The case page links to the confirmation, as for declining: no one-click acceptance.
+    page = text_of(client.get(case_page(case)))
+    assert f'href="{url}"' in page and f'action="{url}"' not in page
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert f"Accept the offer for {case.reference}?" in text_of(confirm)
+    assert "Yes, accept the offer" in text_of(confirm) and f'action="{url}"' in text_of(confirm)
+    assert "No, go back to the case" in text_of(confirm)
+    assert format_nok(GRANT) in text_of(confirm)  # the terms, the grant first
+    assert trace(case) == before  # asking changes nothing
+
+    response = client.post(url, follow=True)
 
     case.refresh_from_db()
     assert case.state == State.ACCEPTED
@@ -351,7 +365,7 @@ def test_an_action_the_state_does_not_allow_is_refused_and_changes_nothing(world
     assert trace(case) == before
 
 
-@pytest.mark.parametrize("action", ["withdraw", "decline"])
+@pytest.mark.parametrize("action", ["withdraw", "decline", "accept"])
 def test_a_confirmation_page_for_an_action_the_state_does_not_allow_is_refused(world, client, action):
     case = case_in(world, State.ACCEPTED)
     client.force_login(world.applicant_a)

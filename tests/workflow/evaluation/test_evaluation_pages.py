@@ -8,11 +8,13 @@ import datetime as dt
 import json
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from programme import clock
 from tests.browser.pages import nb
 from tests.journey import World
 from workflow import services, tasks
@@ -176,6 +178,43 @@ def test_odd_input_gives_a_message_at_the_field_and_changes_nothing(
     assert not Evaluation.objects.exists() and sent == []
 
 
+def test_a_period_starting_more_than_ten_years_ahead_is_a_typing_mistake(world: World, client: Client, sent):
+    latest = clock.today() + relativedelta(years=10)
+    client.force_login(world.admin)
+    address = reverse("staff_admin:evaluations", args=[world.programme.code])
+    too_late = (latest + dt.timedelta(days=1)).isoformat()
+
+    response = client.post(address, {"period_from": too_late, "period_to": too_late})
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert 'id="id_period_from_error"' in page
+    assert nb("Give a date from %(first)s to %(last)s.", first="01.01.2000", last=f"{latest:%d.%m.%Y}") in page
+    assert not Evaluation.objects.exists() and sent == []
+
+    # The edge: a period from ten years ahead may be asked for.
+    assert client.post(address, {"period_from": latest.isoformat(), "period_to": latest.isoformat()}).status_code == 302
+    assert Evaluation.objects.get().period_from == latest
+
+
+def test_the_page_says_nothing_of_being_made_once_the_evaluation_is_ready(
+    world: World, client: Client, sent, django_capture_on_commit_callbacks
+):
+    """Asking leaves no message behind: a message saying it is being made stayed on the page
+    after the status had said it was ready (issue 17)."""
+    client.force_login(world.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("staff_admin:evaluations", args=[world.programme.code]), TWO_YEARS)
+    evaluation = Evaluation.objects.get()
+    tasks.make_evaluation(evaluation.pk)  # made before the page is shown, as by a quick worker
+
+    page = client.get(response["Location"]).content.decode()
+
+    assert nb("The evaluation is being made. This page shows how far it has come.") not in page
+    assert "<progress" not in page
+    assert 'id="evaluation-key-figures"' in page
+
+
 def test_only_get_and_post_are_answered(world: World, client: Client):
     client.force_login(world.admin)
     url = reverse("staff_admin:evaluations", args=[world.programme.code])
@@ -233,8 +272,9 @@ def test_the_list_reads_the_same_number_of_queries_for_few_and_many_evaluations(
     def queries(count: int) -> int:
         nonlocal made
         for _ in range(count):
-            year = 2017 + made
-            asked(world, f"{year}-01-01", f"{year}-12-31")
+            # A year from a day of its own: as many periods as needed, none of them far ahead.
+            start = dt.date(2017, 1, 1) + dt.timedelta(days=made)
+            asked(world, start.isoformat(), (start + dt.timedelta(days=364)).isoformat())
             made += 1
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200

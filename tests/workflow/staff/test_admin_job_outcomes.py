@@ -13,7 +13,7 @@ from html import unescape
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 
 from programme import clock
@@ -37,7 +37,9 @@ def granted_last_year(world: World, new_jobs_expected: Decimal) -> Case:
     meeting = services.meeting_create(
         programme=world.programme, actor=world.admin, date=dt.date(year, 6, 1), members=[world.board_member]
     )
-    case = case_in(world, State.RECOMMENDED, new_jobs_expected=new_jobs_expected)
+    # Submitted before that meeting (a meeting takes up only the cases submitted by its date).
+    with clock.travel_to(timezone.make_aware(dt.datetime(year, 5, 2, 12))):
+        case = case_in(world, State.RECOMMENDED, new_jobs_expected=new_jobs_expected)
     services.agenda_add(meeting=meeting, case=case, actor=world.admin)
     services.decision_approve(case=case, actor=world.board_member, amount=Decimal("300000"), legal_basis="de_minimis")
     return Case.objects.get(pk=case.pk)

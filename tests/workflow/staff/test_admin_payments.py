@@ -5,6 +5,7 @@ shown at the row's form with nothing changed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from html import unescape
 
@@ -18,7 +19,7 @@ from programme.money import format_nok
 from tests.journey import GRANT, World, case_in
 from tests.workflow.staff.admin_support import figure, from_the_ledger, literal, nb, page, trace, url
 from workflow import services
-from workflow.models import Case, LedgerEntry, Payment, PaymentRequest, State
+from workflow.models import Case, LedgerEntry, Offer, Payment, PaymentRequest, State
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 HOLDBACK = GRANT * Decimal("0.25")
@@ -131,13 +132,16 @@ def test_a_part_payment_then_the_final_payment_release_the_remainder(world: Worl
 
 def test_a_payment_can_be_registered_with_another_amount_and_date(world: World, client: Client) -> None:
     case = case_in(world, State.ACCEPTED)
+    # The offer was accepted ten days ago, so the payment may be dated since then.
+    Offer.objects.filter(case=case).update(accepted_at=clock.now() - timedelta(days=10))
     request = part_request(world, case, 100000)
     client.force_login(world.admin)
+    paid_on = clock.today() - timedelta(days=5)
 
-    assert register(client, world, request, "90000,50", "2026-01-15").status_code == 302
+    assert register(client, world, request, "90000,50", paid_on.isoformat()).status_code == 302
 
     payment = Payment.objects.get(case=case)
-    assert (payment.amount, payment.paid_on.isoformat()) == (Decimal("90000.50"), "2026-01-15")
+    assert (payment.amount, payment.paid_on) == (Decimal("90000.50"), paid_on)
     assert LedgerEntry.objects.get(payment=payment).amount == Decimal("90000.50")
 
 
