@@ -4,20 +4,26 @@ frame 5 050 000 kr, 11 projects granted 3 125 000 kr, 42 new jobs reported, abou
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from programme.models import Programme
+from tests.demo import loaded_for_the_module
 from workflow.selectors.evaluation import evaluation_figures, evaluation_json
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    yield from loaded_for_the_module(django_db_blocker)
+
+
 @pytest.fixture
-def demo(db: None) -> Programme:
-    call_command("load_demo", stdout=io.StringIO())
+def demo(demo_loaded: str, db: None) -> Programme:
+    """The demo, loaded once for the module (tests/demo.py)."""
     return Programme.objects.get(code="NUP")
 
 
