@@ -16,6 +16,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.no import orgnr
 
 from programme import clock
+from programme.fields import SavedAtField
 from programme.models import FocusArea, Municipality, Programme
 from programme.money import format_nok
 from programme.numbers import format_org_number
@@ -108,7 +109,7 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications_created"
     )
     created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = SavedAtField()
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 

@@ -4,6 +4,7 @@ run twice."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
@@ -14,14 +15,16 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
-def issue_letter(case_id: int, kind: str) -> int | None:
-    """Render and store the case's letter ``kind``; a rerun returns the letter already kept."""
+def issue_letter(case_id: int, kind: str, issued_at: str | None = None) -> int | None:
+    """Render and store the case's letter ``kind``; a rerun returns the letter already kept.
+    ``issued_at`` (ISO 8601) is the moment of the decision's event, which dates the letter."""
     # Imported here: the services import this module to enqueue the task.
     from workflow.models import Case
     from workflow.services.letters import letter_issue
 
     try:
-        return letter_issue(case_id=case_id, kind=kind).pk
+        moment = datetime.fromisoformat(issued_at) if issued_at else None
+        return letter_issue(case_id=case_id, kind=kind, issued_at=moment).pk
     except (Case.DoesNotExist, RuleViolation) as gone:
         # The case or its decision is gone (rolled back, deleted): nothing to send, no retry.
         logger.warning("No %s letter for case %s: %s", kind, case_id, gone)

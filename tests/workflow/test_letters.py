@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -215,7 +215,8 @@ def test_approving_enqueues_the_offer_letter_once(world, django_capture_on_commi
 
     assert len(callbacks) == 1
     callbacks[0]()
-    assert sent == [(case.pk, "offer")]
+    assert [args[:2] for args in sent] == [(case.pk, "offer")]
+    assert datetime.fromisoformat(sent[0][2]) >= case.decisions.get(outcome="approve").decided_at
 
 
 @pytest.mark.parametrize(
@@ -235,10 +236,33 @@ def test_refusing_and_dismissing_enqueue_their_letter(
             services.case_dismiss(case=case, actor=world.adviser_a, reasons="Utenfor formålet.")
 
     assert len(callbacks) == 1
-    assert sent == [(case.pk, kind)]
+    assert [args[:2] for args in sent] == [(case.pk, kind)]
 
 
 def test_the_letter_task_does_nothing_for_a_case_that_no_longer_exists(db):
     from workflow.tasks import issue_letter
 
     assert issue_letter.run(987654, "offer") is None
+
+
+def test_a_decision_made_as_of_an_earlier_day_gets_its_letter_dated_then(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    # As the demo and an imported portfolio decide: as of a past day, while the worker makes
+    # the letter later, on the real day.
+    case = case_in(world, State.ON_AGENDA)
+    sent = []
+    monkeypatch.setattr(tasks.issue_letter, "delay", lambda *args: sent.append(args))
+    decided = clock.now() - timedelta(days=40)
+    with clock.travel_to(decided), django_capture_on_commit_callbacks(execute=True):
+        services.decision_reject(case=case, actor=world.board_member, reasons="Svak forankring.")
+
+    tasks.issue_letter(*sent[0])  # the worker, now
+
+    letter = case.files.get(kind=CaseFile.Kind.LETTER)
+    event = case.events.get(action="letter.issued")
+    assert letter.uploaded_at == decided
+    assert event.created_at == decided
+    timeline = list(case.events.all())  # in the timeline's order
+    assert timeline.index(event) == timeline.index(case.events.get(to_state=State.REJECTED)) + 1
+    assert f"Dato: {d(timezone.localdate(decided))}" in stored_text(letter)

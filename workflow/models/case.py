@@ -15,6 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import Application
 from programme import clock
+from programme.fields import SavedAtField
 from programme.models import Municipality, Programme
 from workflow.permissions import transition_permission
 
@@ -140,7 +141,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     state = FSMField(_("state"), default=State.SUBMITTED, choices=State.choices, protected=True, db_index=True)
     submitted_at = models.DateTimeField(_("submitted"))
     created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = SavedAtField()
     imported = models.BooleanField(_("imported from an earlier portfolio"), default=False)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from programme import clock
+from programme.fields import SavedAtField
 from programme.models import BudgetYear, Programme
 
 from .case import Case
@@ -34,7 +35,7 @@ class Screening(models.Model):
     innovation_norway_consulted = models.BooleanField(_("Innovation Norway consulted"), default=False)
     innovation_norway_outcome = models.TextField(_("outcome of the contact with Innovation Norway"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = SavedAtField()
 
     class Meta:
         verbose_name = _("screening")

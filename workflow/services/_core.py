@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import Transition, can_proceed
 
+from programme import clock
 from programme.errors import RuleViolation
 from programme.locking import One, lock_objects, one
+from workflow import tasks
 from workflow.models import Case, State, TimelineEvent
 from workflow.permissions import has_declared_conflict, is_case_admin
 from workflow.timeline import ACTION_CODES, TRANSITION_ACTIONS
@@ -185,3 +187,11 @@ def required_text(value: str, message: str) -> str:
     if not text:
         raise RuleViolation(message, code="required")
     return text
+
+
+def letter_requested(case: Case, kind: str) -> None:
+    """Ask the worker for the decision's letter once the transaction commits.  The letter is
+    dated by the clock of the decision, not by the moment the worker gets to it: a decision
+    made as of an earlier day (``clock.travel_to``) keeps its letter on that day."""
+    issued_at = clock.now().isoformat()
+    transaction.on_commit(lambda: tasks.issue_letter.delay(case.pk, kind, issued_at))

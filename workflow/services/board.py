@@ -21,13 +21,13 @@ from programme.locking import de_minimis_key, lock_objects
 from programme.models import BudgetYear, Programme
 from programme.money import format_nok
 from programme.permissions import is_admin_of, is_board_member_of
-from workflow import tasks
 from workflow.models import AgendaItem, Appeal, BoardMeeting, Case, Decision, LedgerEntry, LegalBasis, Offer
 from workflow.selectors import budget_year_figures, de_minimis_status
 from workflow.services._core import (
     case_row,
     check_transition,
     fire,
+    letter_requested,
     lock_case,
     record,
     required_text,
@@ -353,7 +353,7 @@ def decision_approve(
             budget_year=budget_year, case=case, kind=LedgerEntry.Kind.COMMIT, amount=amount, created_by=actor
         )
         fire(case, "approve", actor, data={"amount": str(amount), "share": str(share), "offer_id": offer.pk})
-        transaction.on_commit(lambda: tasks.issue_letter.delay(case.pk, "offer"))
+        letter_requested(case, "offer")
     return offer
 
 
@@ -369,7 +369,7 @@ def decision_reject(*, case: Case, actor: Any, reasons: str) -> Decision:
             case=case, meeting=meeting, outcome=Decision.Outcome.REJECT, reasons=text, decided_by=actor
         )
         fire(case, "reject", actor, comment=text)
-        transaction.on_commit(lambda: tasks.issue_letter.delay(case.pk, "refusal"))
+        letter_requested(case, "refusal")
     return decision
 
 

@@ -7,7 +7,7 @@ stored file is what the applicant and the staff see, so a letter is always shown
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -135,11 +135,14 @@ def _existing(case: Case, name: str) -> CaseFile | None:
     return case.files.filter(kind=CaseFile.Kind.LETTER, original_name=name).order_by("pk").first()
 
 
-def letter_issue(*, case_id: int, kind: str) -> CaseFile:
+def letter_issue(*, case_id: int, kind: str, issued_at: datetime | None = None) -> CaseFile:
     """Render the letter and keep it on the case, with a timeline event; safe to run twice.
 
     If the case already holds the letter for this decision, that stored letter is returned and
-    nothing is rendered again.
+    nothing is rendered again.  ``issued_at`` is the moment of the decision's event (see
+    ``letter_requested``): the stored letter and its timeline event are dated then, so a
+    decision made as of an earlier day does not get a letter dated the day the worker ran.
+    Without it (a lost request asked for again) they are dated now.
     """
     letter = _letter_kind(kind)
     case = Case.objects.select_related("programme", "application").get(pk=case_id)
@@ -156,9 +159,10 @@ def letter_issue(*, case_id: int, kind: str) -> CaseFile:
         if found is not None:
             return found
         if current != name:
-            # A newer decision came in meanwhile: its letter is the one to send.
-            name, pdf = current, letter_render(case=case, kind=kind)
-        return case_file_add(case=case, actor=None, upload=ContentFile(pdf, name=name), kind=CaseFile.Kind.LETTER)
+            # A newer decision came in meanwhile: its letter is the one to send, dated now.
+            name, pdf, issued_at = current, letter_render(case=case, kind=kind), None
+        with clock.travel_to(issued_at or clock.now()):
+            return case_file_add(case=case, actor=None, upload=ContentFile(pdf, name=name), kind=CaseFile.Kind.LETTER)
 
 
 # A decision's letter is asked for when the decision commits.  If that request is lost (the

@@ -18,13 +18,13 @@ from programme.locking import lock_objects, one
 from programme.models import Programme
 from programme.money import format_nok
 from programme.numbers import format_number
-from workflow import tasks
 from workflow.models import Case, ConflictDeclaration, Decision, Recommendation, Screening, State, TimelineEvent
 from workflow.permissions import is_case_adviser, is_case_staff, no_conflict
 from workflow.services._core import (
     case_row,
     check_transition,
     fire,
+    letter_requested,
     lock_case,
     record,
     refuse_declared_conflict,
@@ -128,7 +128,7 @@ def case_dismiss(*, case: Case, actor: Any, reasons: str) -> Case:
         case = lock_case(case)
         fire(case, "dismiss", actor, comment=text)
         Decision.objects.create(case=case, outcome=Decision.Outcome.DISMISS, reasons=text, decided_by=actor)
-        transaction.on_commit(lambda: tasks.issue_letter.delay(case.pk, "dismissal"))
+        letter_requested(case, "dismissal")
     return case
 
 

@@ -4,20 +4,42 @@ frame 5 050 000 kr, 11 projects granted 3 125 000 kr, 42 new jobs reported, abou
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from programme.models import Programme
+from tests.demo import loaded_for_the_module
+from tests.workflow.evaluation.test_evaluation_pdf import nok, pdf_text
+from workflow import services, tasks
+from workflow.models import Evaluation
 from workflow.selectors.evaluation import evaluation_figures, evaluation_json
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    yield from loaded_for_the_module(django_db_blocker)
+
+
 @pytest.fixture
-def demo(db: None) -> Programme:
-    call_command("load_demo", stdout=io.StringIO())
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """What was handed to the broker for ``make_evaluation`` (nothing leaves the test)."""
+    messages: list[tuple] = []
+    monkeypatch.setattr(tasks.make_evaluation, "delay", lambda *args: messages.append(args))
+    return messages
+
+
+def pdf_of(evaluation: Evaluation) -> str:
+    with evaluation.pdf.open("rb") as handle:
+        return pdf_text(handle.read())[1]
+
+
+@pytest.fixture
+def demo(demo_loaded: str, db: None) -> Programme:
+    """The demo, loaded once for the module (tests/demo.py)."""
     return Programme.objects.get(code="NUP")
 
 
@@ -50,3 +72,16 @@ def test_the_whole_demo_programme_holds_every_year_and_its_grants(demo):
     assert figures["years"][1]["approved"] == 5
     assert (figures["years"][1]["withdrawn"], figures["years"][1]["lapsed"]) == (1, 2)
     assert len(figures["projects"]) == figures["totals"]["approved"]
+
+
+def test_the_demos_two_year_evaluation_is_made_by_itself_with_the_seeds_2017_figures(demo, sent, private_storage):
+    """SPEC §9: the demo programme (from 1 January 2017) turned two long ago; the first periodic
+    run makes its evaluation of 2017–2018, which shows the seed's first year."""
+    (made,) = [e for e in services.evaluation_automatic() if e.programme == demo]
+    assert (made.period_from, made.period_to) == (dt.date(2017, 1, 1), dt.date(2018, 12, 31))
+    made = services.evaluation_make(evaluation_id=made.pk)
+    first = made.figures["years"][0]
+    assert (first["year"], first["budget_frame"], first["approved"], first["committed"]) == (2017, 5050000, 11, 3125000)
+    assert (first["jobs_reported"], first["jobs_expected"]) == (42, 260)
+    text = pdf_of(made)
+    assert f"2017 11 15–20 260 42 45 {nok(5050000)} {nok(3125000)}" in text

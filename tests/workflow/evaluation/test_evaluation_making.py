@@ -23,7 +23,6 @@ from django.utils import translation
 from programme import clock
 from programme.errors import RuleViolation
 from tests.journey import World, case_in
-from tests.workflow.evaluation.test_evaluation_demo import demo
 from tests.workflow.evaluation.test_evaluation_figures import FROM, TO, expected_figures, expected_money, pick, story
 from tests.workflow.evaluation.test_evaluation_pdf import nok, pdf_text
 from workflow import services, tasks
@@ -34,7 +33,6 @@ from workflow.services.evaluation_lock import making_lock
 
 pytestmark = pytest.mark.usefixtures("private_storage")
 story = story  # the two-year story of the figures' tests, reused (a fixture)
-demo = demo  # the demo programme, loaded
 
 OSLO = ZoneInfo("Europe/Oslo")
 MADE_AT = dt.datetime(2025, 3, 1, 9, 0, tzinfo=OSLO)
@@ -335,16 +333,3 @@ def test_the_evaluation_of_the_cases_in_a_state_shows_in_the_stored_json(world: 
     made = services.evaluation_make(evaluation_id=evaluation.pk)
     assert made.figures["totals"]["approved"] == 1
     assert made.figures["years"][0]["year"] == year
-
-
-def test_the_demos_two_year_evaluation_is_made_by_itself_with_the_seeds_2017_figures(demo, sent):
-    """SPEC §9: the demo programme (from 1 January 2017) turned two long ago; the first periodic
-    run makes its evaluation of 2017–2018, which shows the seed's first year."""
-    (made,) = [e for e in services.evaluation_automatic() if e.programme == demo]
-    assert (made.period_from, made.period_to) == (dt.date(2017, 1, 1), dt.date(2018, 12, 31))
-    made = services.evaluation_make(evaluation_id=made.pk)
-    first = made.figures["years"][0]
-    assert (first["year"], first["budget_frame"], first["approved"], first["committed"]) == (2017, 5050000, 11, 3125000)
-    assert (first["jobs_reported"], first["jobs_expected"]) == (42, 260)
-    text = pdf_of(made)
-    assert f"2017 11 15–20 260 42 45 {nok(5050000)} {nok(3125000)}" in text

@@ -1,5 +1,5 @@
-"""``manage.py run_reminders``, the Celery tasks and their beat schedule, and the demo's
-programme kept out of the reminders."""
+"""``manage.py run_reminders``, the Celery tasks and their beat schedule.  (The demo's reminders:
+tests/workflow/test_load_demo.py.)"""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from programme import clock
-from programme.models import Programme
 from workflow import tasks
-from workflow.models import Case, Notification, State
+from workflow.models import Notification
 from workflow.services.reminders import RULES
 
 pytestmark = pytest.mark.django_db
@@ -67,13 +66,3 @@ def test_the_tasks_acknowledge_late_and_beat_runs_them_each_morning_in_oslo() ->
     assert by_task["workflow.tasks.run_reminders"] == crontab(hour=6, minute=0)
     assert by_task["workflow.tasks.send_daily_digests"] == crontab(hour=7, minute=0)
     assert settings.CELERY_TIMEZONE == "Europe/Oslo"
-
-
-def test_the_demo_programme_is_history_and_gets_no_reminders_or_lapses() -> None:
-    call_command("load_demo", stdout=io.StringIO())
-    programme = Programme.objects.get(code="NUP")
-    assert programme.reminders_active is False
-    approved = set(Case.objects.filter(state=State.APPROVED).values_list("pk", flat=True))
-    call_command("run_reminders", stdout=io.StringIO())
-    assert Notification.objects.count() == 0
-    assert set(Case.objects.filter(state=State.APPROVED).values_list("pk", flat=True)) == approved

@@ -4,22 +4,28 @@ pages.  Realistic data finds what hand-made fixtures miss."""
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from programme.models import BudgetYear, User
+from tests.demo import loaded_for_the_module
 from workflow.models import BoardMeeting, Case
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    yield from loaded_for_the_module(django_db_blocker)
+
+
 @pytest.fixture
-def demo(db: None) -> None:
-    call_command("load_demo", stdout=io.StringIO())
+def demo(demo_loaded: str, db: None) -> None:
+    """The demo, loaded once for the module (tests/demo.py)."""
 
 
 def _client(email: str) -> Client:
