@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.utils import translation
@@ -14,8 +15,19 @@ from django.utils import translation
 # Helpers in plain modules assert too: let pytest explain their failures in detail.
 pytest.register_assert_rewrite("tests.workflow.transition_table", "tests.programme.accounts.support", "tests.journey")
 
+from tests import frozen_clock  # noqa: E402
 from tests.journey import World, build_world  # noqa: E402
 from tests.storage import storages_in  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock() -> Iterator[time_machine.Traveller]:
+    """Every test starts at noon in Oslo on TEST_TODAY (tests/frozen_clock.py), whatever the
+    tests before it did to the clock.  A test that needs another moment, or a clock that stands
+    still, travels again inside (``time_machine.travel(moment, tick=False)``, or
+    ``clock.travel_to`` for the services)."""
+    with frozen_clock.travel() as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
@@ -57,8 +69,34 @@ def postgresql_required() -> None:
         )
 
 
+_session_travel: time_machine.travel | None = None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
+    # The whole session, collection and session fixtures too, runs on TEST_TODAY; the real
+    # date is read here once when TEST_TODAY is unset (tests/frozen_clock.py).  Set in the
+    # environment before pytest-xdist starts its workers, so they run on the same date.
+    global _session_travel
+    try:
+        frozen_clock.session_today()
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    _session_travel = frozen_clock.travel()
+    _session_travel.start()
+
     # Real hashing costs a third of a second per user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _session_travel
+    if _session_travel is not None:
+        _session_travel.stop()
+        _session_travel = None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    start = frozen_clock.start_of_test()
+    return f"clock: every test starts at {start.isoformat()} (TEST_TODAY={frozen_clock.session_today()})"
