@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
@@ -68,6 +70,76 @@ def postgresql_required() -> None:
             f"REQUIRE_SERVICES=1 but this test needs PostgreSQL; this run uses {connection.vendor}", pytrace=False
         )
 
+
+# --- Two processes (pytest-xdist, `make test`) ---------------------------------------------
+# Each xdist worker has its own test database (pytest-django: test_<name>_gw0, _gw1), but the
+# Redis database, the Celery queue and the machine are shared.  Tests that commit (live server,
+# transaction=True) can leave a Celery message behind for whichever worker process reads the
+# queue next, and a Celery worker of the other xdist worker would run it against its own
+# database, where the same primary key may be another case; the fault tests also flush Redis.
+# So every test that commits or starts processes runs in one group, one after the other, on
+# one xdist worker (--dist loadgroup); the rest, which roll back, share the other.
+SERVICES_GROUP = "services"
+_SERVICE_FOLDERS = ("browser", "integration")
+
+
+def _commits_or_starts_processes(item: pytest.Item) -> bool:
+    tests = Path(__file__).parent
+    if any(tests / folder in item.path.parents for folder in _SERVICE_FOLDERS):
+        return True
+    if item.get_closest_marker("integration") or item.get_closest_marker("browser"):
+        return True
+    if {"live_server", "transactional_db", "django_db_serialized_rollback"} & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # tryfirst: before pytest-xdist reads the group marks.
+    for item in items:
+        if _commits_or_starts_processes(item):
+            item.add_marker(pytest.mark.xdist_group(SERVICES_GROUP))
+
+
+# --- Reusing the migrated test database (--reuse-db, `make test`) ---------------------------
+
+
+def migrations_digest() -> str:
+    """Eight hex digits that change whenever any migration file does."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for path in sorted(root.glob("*/migrations/*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None, request: pytest.FixtureRequest):
+    """With --reuse-db the test database's name ends in a digest of the migrations: a database
+    that other migrations made (another branch, an edited migration) is never reused, a new one
+    is made beside it."""
+    if not request.config.getvalue("reuse_db"):
+        return
+    suffix = migrations_digest()
+    for database in settings.DATABASES.values():
+        test = database.setdefault("TEST", {})
+        if database["ENGINE"].endswith("sqlite3") and not test.get("NAME"):
+            continue  # in memory: nothing to reuse
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{suffix}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker, request: pytest.FixtureRequest) -> None:
+    """A reused database starts empty: a run that was stopped half-way through a test that
+    commits leaves its rows behind.  (Nothing is seeded by the migrations.)"""
+    if request.config.getvalue("reuse_db"):
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+
+
+# --- The clock (tests/frozen_clock.py) --------------------------------------------------------
 
 _session_travel: time_machine.travel | None = None
 
