@@ -3,6 +3,8 @@
 #   make run    set up .venv, migrate, load the demo data, collect static files, then run the
 #               web server on http://localhost:8000 with a Celery worker and beat beside it
 #   make test   set up .venv, then lint, format check, Django checks, migration check, pytest
+#               (two processes, the migrated test database reused), on today's date
+#   make test-dates   the date-sensitive tests on each of TEST_DATES (as CI does after make test)
 #
 # DATABASE_URL, REDIS_URL and the other settings variables are read from the environment;
 # without them the project uses SQLite and Celery's filesystem transport under var/.
@@ -20,7 +22,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 DEV_STAMP := $(VENV)/.requirements-dev-installed
 
-.PHONY: run test
+# Two test processes (pytest-xdist); the tests that commit or start processes run one after
+# the other in one of them (tests/conftest.py).  --reuse-db keeps the migrated test databases
+# for the next run; their names carry a digest of the migrations, so a changed migration gets
+# a new one.
+PYTEST := $(BIN)/pytest -n 2 --dist loadgroup --reuse-db
+# Around the turn of the year and a leap day (README, "Tests on a fixed date").
+TEST_DATES := 2026-12-07 2026-12-31 2027-01-01 2028-02-29
+# The tests whose outcome depends on the date: deadlines, lapses, reminders, budget years,
+# the evaluation, the demo data, and the workers that compute them.
+DATE_TESTS := tests/test_frozen_clock.py tests/workflow tests/applications \
+	tests/integration/test_evaluation_worker.py tests/integration/test_concurrent_reminders.py
+
+.PHONY: run test test-dates
 
 run: $(STAMP)
 	VENV=$(VENV) bin/run
@@ -30,7 +44,16 @@ test: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(PYTEST)
+
+# Every date is run, and the dates that failed are named at the end.
+test-dates: $(DEV_STAMP)
+	failed=""; \
+	for day in $(TEST_DATES); do \
+		echo "==> TEST_TODAY=$$day"; \
+		TEST_TODAY=$$day $(PYTEST) -q $(DATE_TESTS) || failed="$$failed $$day"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "the date-sensitive tests failed on:$$failed" >&2; exit 1; fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

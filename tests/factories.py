@@ -9,6 +9,7 @@ import factory
 from stdnum.no import orgnr
 
 from applications.models import Application, Company, CompanyMember, CostLine, FinancingLine
+from programme import clock
 from programme.models import BudgetYear, Contribution, FocusArea, Municipality, Programme, StaffRole, User
 
 
@@ -70,7 +71,7 @@ class BudgetYearFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     programme = factory.SubFactory(ProgrammeFactory)
-    year = 2026
+    year = factory.LazyFunction(lambda: clock.today().year)  # the year of the tests' date (TEST_TODAY)
 
     @factory.post_generation
     def frame(self, create: bool, extracted: Decimal | None, **kwargs: object) -> None:
@@ -115,8 +116,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     focus_area = factory.SubFactory(FocusAreaFactory, programme=factory.SelfAttribute("..programme"))
     kind = Application.Kind.DEVELOPMENT
     beside_core_business = "Nytt forretningsområde."
-    start_date = dt.date(2026, 1, 1)
-    end_date = dt.date(2026, 12, 31)
+    # A year's project from the tests' date (TEST_TODAY), as tests.journey's applications.
+    start_date = factory.LazyFunction(clock.today)
+    end_date = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=365))
     new_jobs_expected = Decimal("4")
     information_is_true = True
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from freezegun import freeze_time
 from playwright.sync_api import Page, expect
 
 from programme.models import BudgetYear
@@ -29,9 +29,9 @@ GRANT = Decimal("300000")
 
 @pytest.fixture
 def january() -> Iterator[None]:
-    # The live server answers in its own thread, so the clock is frozen for the whole process
-    # (freezegun), ticking so that the browser's timeouts still run.
-    with freeze_time(TODAY, tick=True, ignore=["asyncio", "playwright", "greenlet"]):
+    # time-machine moves the clock of the whole process, the live server's thread too;
+    # ticking, so that the waits for the browser still end.
+    with time_machine.travel(TODAY, tick=True):
         yield
 
 

@@ -5,7 +5,6 @@ backup codes, and then logs in with password and code; every page passes axe."""
 from __future__ import annotations
 
 import re
-import time
 from base64 import b32decode
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
+from programme import clock
 from programme.models import StaffRole
 from tests.browser.conftest import LOGIN_PATH, PASSWORD
 from tests.browser.pages import go, nb
@@ -24,7 +24,7 @@ def app_code(key_text: str, steps_ahead: int = 0) -> str:
     """What the app shows for the key typed from the page (``steps_ahead`` windows of 30 s on:
     the server takes the next window too, and each window only once)."""
     totp = TOTP(b32decode(key_text.replace(" ", "")))
-    totp.time = time.time() + 30 * steps_ahead
+    totp.time = clock.now().timestamp() + 30 * steps_ahead
     return f"{totp.token():06d}"
 
 

@@ -20,6 +20,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from tests.frozen_clock import subprocess_env
 from tests.storage import storages_in
 
 WAIT_SECONDS = 90
@@ -87,9 +88,10 @@ def wait_for(
 
 
 def process_env(**extra: str) -> dict[str, str]:
-    """The environment of a process that works on the test database."""
+    """The environment of a process that works on the test database, on the test's clock."""
     return {
         **os.environ,
+        **subprocess_env(),
         "DJANGO_SETTINGS_MODULE": "programme.settings",
         "DATABASE_URL": database_url(),
         "PYTHONUNBUFFERED": "1",

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 
 from programme.tasks import heartbeat
+from tests.frozen_clock import subprocess_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +23,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def worker(tmp_path: Path):
     """Start ``celery worker --beat`` as its own process group and stop it afterwards."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "programme.settings"}
+    # On the test's clock (tests/frozen_clock.py): the worker's dates are the test's.
+    env = {**os.environ, **subprocess_env(), "DJANGO_SETTINGS_MODULE": "programme.settings"}
     # The worker must use the database the test uses, not the development one.
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("postgresql"):

@@ -8,16 +8,16 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
-from freezegun import freeze_time
 from rest_framework.test import APIClient
 
+from programme import clock
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,12 +98,12 @@ def test_behind_the_proxy_the_address_the_proxy_added_counts(client, person) -> 
 
 
 def test_the_lockout_ends_after_an_hour(client, person) -> None:
-    start = timezone.now()
-    with freeze_time(start):
+    start = clock.now()
+    with time_machine.travel(start, tick=False):
         fail(client, LIMIT)
-    with freeze_time(start + datetime.timedelta(minutes=59)):
+    with time_machine.travel(start + datetime.timedelta(minutes=59), tick=False):
         assert log_in(client, RIGHT).status_code == 429
-    with freeze_time(start + datetime.timedelta(minutes=61)):
+    with time_machine.travel(start + datetime.timedelta(minutes=61), tick=False):
         assert log_in(client, RIGHT).status_code == 302
 
 

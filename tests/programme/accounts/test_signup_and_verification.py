@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
-from freezegun import freeze_time
 
 from applications.models import CompanyMember, Invitation
-from programme import services
+from programme import clock, services
 from programme.errors import RuleViolation
 from programme.models import User
 from tests.factories import CompanyFactory, UserFactory, add_member
@@ -289,9 +290,10 @@ def test_a_forged_token_is_refused_and_changes_nothing(english) -> None:
 
 def test_a_link_older_than_three_days_is_refused_and_changes_nothing(english) -> None:
     user = UserFactory(email_verified=False)
-    with freeze_time("2026-03-02 10:00:00"):
+    made = clock.now()
+    with time_machine.travel(made, tick=False):
         link = verification_link_for(user)
-    with freeze_time("2026-03-05 10:00:01"):
+    with time_machine.travel(made + dt.timedelta(days=3, seconds=1), tick=False):
         response = english.get(link)
 
     assert response.status_code == 400
@@ -302,9 +304,10 @@ def test_a_link_older_than_three_days_is_refused_and_changes_nothing(english) ->
 
 def test_a_link_is_still_good_just_before_three_days_have_passed(client) -> None:
     user = UserFactory(email_verified=False)
-    with freeze_time("2026-03-02 10:00:00"):
+    made = clock.now()
+    with time_machine.travel(made, tick=False):
         link = verification_link_for(user)
-    with freeze_time("2026-03-05 09:59:00"):
+    with time_machine.travel(made + dt.timedelta(days=3, minutes=-1), tick=False):
         response = client.get(link)
 
     assert response.status_code == 302

@@ -5,20 +5,20 @@ must not let the password alone through."""
 from __future__ import annotations
 
 import re
-import time
 from base64 import b32decode
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from freezegun import freeze_time
 from rest_framework.test import APIClient
 
+from programme import clock as programme_clock
 from programme import services
 from programme.models import StaffRole, User
 from programme.views import two_factor as two_factor_views
@@ -32,10 +32,10 @@ PASSWORD = "pw-Test-1234"  # UserFactory's
 
 @pytest.fixture
 def clock() -> Iterator:
-    """Time that the test moves on: a code from the app is only good in its 30-second window,
-    and only once."""
-    with freeze_time("2026-03-02 09:00:00", tick=False) as frozen:
-        yield frozen
+    """Time that stands still until the test moves it on (``clock.shift(seconds)``): a code from
+    the app is only good in its 30-second window, and only once."""
+    with time_machine.travel(programme_clock.now(), tick=False) as traveller:
+        yield traveller
 
 
 def staff_person(**fields: object) -> User:
@@ -47,7 +47,7 @@ def staff_person(**fields: object) -> User:
 def app_code(key: bytes) -> str:
     """What the authenticator app shows now for ``key``."""
     totp = TOTP(key)
-    totp.time = time.time()
+    totp.time = programme_clock.now().timestamp()
     return f"{totp.token():06d}"
 
 
@@ -67,7 +67,7 @@ def turn_on(client, user: User, clock) -> tuple[bytes, list[str]]:
     assert response.status_code == 302 and response.url == reverse("two_factor_backup_codes")
     page = client.get(response.url).content.decode()
     codes = [code.replace(" ", "") for code in re.findall(r"<li><code>(\d{5} \d{5})</code></li>", page)]
-    clock.tick(60)  # the next code the app shows
+    clock.shift(60)  # the next code the app shows
     return key, codes
 
 
@@ -203,7 +203,7 @@ def test_a_wrong_code_is_refused_in_norwegian_and_does_not_log_in(client, clock)
     assert "For mange feil koder" in waited.content.decode()
     assert logged_in_user_id(client) is None
     # ...and is taken a moment later.
-    clock.tick(2)
+    clock.shift(2)
     client.post(reverse("login_code"), {"code": app_code(key)})
     assert logged_in_user_id(client) == str(user.pk)
 
@@ -232,7 +232,7 @@ def test_too_many_wrong_codes_send_the_person_back_to_the_password(client, clock
 
     for _attempt in range(two_factor_views.PENDING_TRIES):
         response = client.post(reverse("login_code"), {"code": "000000"})
-        clock.tick(60)
+        clock.shift(60)
 
     assert response.status_code == 302 and response.url == reverse("login")
     assert client.get(reverse("login_code")).url == reverse("login")
@@ -245,7 +245,7 @@ def test_the_code_step_expires_after_a_few_minutes(client, clock) -> None:
     client.logout()
     log_in_with_password(client, user)
 
-    clock.tick(two_factor_views.PENDING_SECONDS + 1)
+    clock.shift(two_factor_views.PENDING_SECONDS + 1)
     response = client.post(reverse("login_code"), {"code": app_code(key)})
 
     assert response.status_code == 302 and response.url == reverse("login")
@@ -284,7 +284,7 @@ def test_a_backup_code_logs_in_once(client, clock) -> None:
     assert client.session[DEVICE_ID_SESSION_KEY] == StaticDevice.objects.get(user=user).persistent_id
     assert StaticToken.objects.filter(device__user=user).count() == 9
     client.logout()
-    clock.tick(5)
+    clock.shift(5)
 
     log_in_with_password(client, user)
     response = client.post(reverse("login_code"), {"code": codes[0]})
@@ -312,7 +312,7 @@ def test_new_backup_codes_replace_the_old_ones_after_a_code(client, clock) -> No
 
     refused = client.post(reverse("two_factor_backup_codes_renew"), {"code": "999999"})
     assert refused.status_code == 200 and "Koden er feil" in refused.content.decode()
-    clock.tick(2)
+    clock.shift(2)
     response = client.post(reverse("two_factor_backup_codes_renew"), {"code": app_code(key)})
 
     assert response.url == reverse("two_factor_backup_codes")
@@ -330,7 +330,7 @@ def test_turning_it_off_needs_a_valid_code(client, clock) -> None:
     assert refused.status_code == 200
     assert "Koden er feil" in refused.content.decode()
     assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-    clock.tick(2)
+    clock.shift(2)
 
     response = client.post(reverse("two_factor_disable"), {"code": app_code(key)})
 
@@ -393,7 +393,7 @@ def test_the_token_endpoint_needs_the_code_of_a_person_with_two_factor(client, c
     wrong = api.post("/api/token/", {"username": user.email, "password": PASSWORD, "code": "000000"}, format="json")
     assert wrong.status_code == 400 and "Koden er feil" in wrong.json()["code"][0]
     assert "token" not in without.json() and "token" not in wrong.json()
-    clock.tick(2)
+    clock.shift(2)
 
     credentials = {"username": user.email, "password": PASSWORD, "code": app_code(key)}
     right = api.post("/api/token/", credentials, format="json")

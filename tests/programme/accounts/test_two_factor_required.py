@@ -7,10 +7,11 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.urls import reverse
-from freezegun import freeze_time
 from rest_framework.test import APIClient
 
+from programme import clock as programme_clock
 from programme.models import Programme, StaffRole, User
 from tests.factories import ProgrammeFactory, UserFactory
 from tests.programme.accounts.test_two_factor import PASSWORD, app_code, log_in_with_password, secret_shown
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def clock() -> Iterator:
-    with freeze_time("2026-03-02 09:00:00", tick=False) as frozen:
-        yield frozen
+    with time_machine.travel(programme_clock.now(), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import translation
-from freezegun import freeze_time
 from pypdf import PdfReader
 
 from programme import clock
@@ -25,8 +25,9 @@ from workflow.services.evaluation import evaluation_render
 @pytest.fixture(autouse=True)
 def _in_the_spring():
     """The cases' deadlines (a lapse 21 days after the offer) stay inside the year of the period,
-    whatever day the suite runs: in December a lapse fell into the next year."""
-    with freeze_time("2026-04-15 10:00:00", tick=True):
+    whatever day of the year the suite runs on: in December a lapse fell into the next year.
+    Mid-April of the test date's year (TEST_TODAY), so the year still moves with it."""
+    with time_machine.travel(clock.now().replace(month=4, day=15), tick=True):
         yield
 
 

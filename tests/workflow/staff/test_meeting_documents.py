@@ -13,8 +13,8 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
+from programme import clock
 from tests.journey import World
 from tests.workflow.staff import board_support
 from tests.workflow.staff.board_support import (
@@ -104,7 +104,7 @@ def test_the_minutes_list_every_decision_with_the_members_present_and_the_date(a
     assert "Vilkår Rapport etter seks måneder." in text
     assert "Vedtak Avslått Begrunnelse For svak markedsanalyse." in text
     assert "Merknad Venter på Innovasjon Norge." in text
-    assert f"Registrert {world.board_member}, {d(timezone.localdate())}" in text
+    assert f"Registrert {world.board_member}, {d(clock.today())}" in text
 
 
 def test_asking_on_the_page_enqueues_the_task_on_commit_and_lists_the_version(
@@ -222,5 +222,5 @@ def test_documents_are_dated_in_norwegian_and_in_bokmal_whatever_the_language(ag
         text = text_of(made(agenda, "agenda_pack"))
 
     assert f"Dato {d(agenda.meeting.date)}" in text
-    assert f"Laget {d(timezone.localdate())}" in text
+    assert f"Laget {d(clock.today())}" in text
     assert f"Rådgiverens innstilling {nb('Approve')}: 400 000 kr" in text
