@@ -2,7 +2,7 @@
 2.1 1.4.10 Reflow; issue 17): no page scrolls sideways and nothing is cut off, with names,
 titles and amounts as long as real ones (tests/browser/widths.py) and the worklist full of
 cases in every state.  The applicant's pages are swept at both widths by
-test_applicant_accessibility.py.
+test_applicant_accessibility.py; the few it does not visit are checked here.
 
 One world serves every page (building it is the slow part); the test visits them all and
 names every page that does not fit, with the widths and what sticks out."""
@@ -101,6 +101,14 @@ def staff_pages(world: WideWorld, cases: dict[str, Case]) -> list[tuple[str, Use
         ("portfolio-import", world.admin, admin("portfolio_import")),
         ("notifications", world.adviser_a, reverse("notifications:list")),
         ("account-of-an-administrator", world.admin, reverse("account")),
+        ("two-factor-setup", world.admin, reverse("two_factor_setup")),
+    ]
+
+
+def applicant_pages(world: WideWorld) -> list[tuple[str, User, str]]:
+    """The applicant's pages that test_applicant_accessibility.py does not sweep."""
+    return [
+        ("notifications-of-an-applicant", world.applicant_a, reverse("notifications:list")),
     ]
 
 
@@ -133,13 +141,17 @@ def test_staff_and_public_pages_fit_the_window(page: Page, login: Callable[..., 
         go(page, path)
         check(name, [DESKTOP, PHONE])
 
+    # Staff pages on a laptop; the applicant's on a phone and a laptop.
+    pages = [(entry, [DESKTOP]) for entry in staff_pages(world, cases)]
+    pages += [(entry, [PHONE, DESKTOP]) for entry in applicant_pages(world)]
     logged_in: User | None = None
-    for name, user, path in staff_pages(world, cases):
+    for (name, user, path), sizes in pages:
         if user != logged_in:
             page.context.clear_cookies()
+            page.set_viewport_size(DESKTOP)
             login(user)
             logged_in = user
         go(page, path)
-        check(name, [DESKTOP])
+        check(name, sizes)
 
     assert not problems, f"{len(problems)} page(s) do not fit the window:\n\n" + "\n\n".join(problems)
