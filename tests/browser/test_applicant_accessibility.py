@@ -1,7 +1,9 @@
 """Every page an applicant meets passes axe (no serious or critical violation), has exactly
-one ``<h1>``, says its language (``<html lang="nb">`` in a Norwegian browser) and uses each
-id once — with the form empty and, where a page has a form, with its errors shown (WCAG 2.1
-AA, SPEC §11).
+one ``<h1>``, says its language (``<html lang="nb">`` in a Norwegian browser), uses each
+id once, and fits the screen of a phone (390 px) and of a laptop (1280 px): nothing scrolls
+sideways and nothing is cut off (WCAG 1.4.10 Reflow; tests/browser/widths.py) — with the
+form empty and, where a page has a form, with its errors shown (WCAG 2.1 AA, SPEC §11).
+The world has names, titles and amounts as long as real ones get (``build_wide_world``).
 
 One test per page, so that each failure names its page.  Each page is reached the way a
 person reaches it: errors are produced by filling in and sending the form in the browser.
@@ -25,7 +27,8 @@ from playwright.sync_api import Locator, Page
 from applications import services as application_services
 from applications.models import Application
 from tests.browser.pages import case_path, go, nb
-from tests.journey import World, build_world, case_in
+from tests.browser.widths import DESKTOP, PHONE, build_wide_world, page_overflow
+from tests.journey import World, case_in
 from workflow.models import Case, State
 
 
@@ -38,7 +41,7 @@ class Visit:
 
     @cached_property
     def world(self) -> World:
-        return build_world()
+        return build_wide_world()
 
     def as_applicant(self) -> World:
         self.login(self.world.applicant_a)
@@ -253,9 +256,11 @@ def step_project_with_errors(v: Visit) -> None:
 
 def step_costs_with_errors(v: Visit) -> None:
     v.open(step(v.draft(), "costs"))
-    v.page.locator("[name='costs-1-category']").select_option(index=1)
-    v.page.locator("[name='costs-1-amount']").fill("1000")
-    v.send(v.form_with("costs-1-category"), nb("Save"), 200)
+    # The empty row after the draft's lines: a category without a description.
+    empty = int(v.page.locator("[name='costs-TOTAL_FORMS']").input_value()) - 1
+    v.page.locator(f"[name='costs-{empty}-category']").select_option(index=1)
+    v.page.locator(f"[name='costs-{empty}-amount']").fill("1000")
+    v.send(v.form_with(f"costs-{empty}-category"), nb("Save"), 200)
     v.shows_errors()
 
 
@@ -426,10 +431,20 @@ def test_applicant_page_is_accessible(
     login: Callable[..., Page],
     axe_check: Callable[..., dict[str, Any]],
     reach: Callable[[Visit], None],
+    request: pytest.FixtureRequest,
 ) -> None:
+    # On a phone, where most applicants are; the laptop's width is checked at the end.
+    page.set_viewport_size(PHONE)
     reach(Visit(page=page, login=login))
 
     problems: list[str] = []
+    name = request.node.callspec.id.removeprefix("chromium-")
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        overflow = page_overflow(page, name)
+        if overflow:
+            problems.append(overflow)
+    page.set_viewport_size(PHONE)
     lang = page.locator("html").get_attribute("lang")
     if lang != "nb":
         problems.append(f'<html lang> is {lang!r}; a Norwegian browser should get lang="nb"')

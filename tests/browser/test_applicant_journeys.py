@@ -43,7 +43,7 @@ def field(scope: Page | Locator, msgid: str) -> Locator:
 
 def cell(scope: Page | Locator, msgid: str, line: int) -> Locator:
     """An input in a row of an editable table, labelled "Amount (NOK), line 2" for screen readers."""
-    return scope.get_by_label(nb("%(label)s, line %(line)s", label=nb(msgid), line=line), exact=True)
+    return scope.get_by_label(f"{nb(msgid)}, {nb('line %(line)s', line=line)}", exact=True)
 
 
 def button(scope: Page | Locator, msgid: str, *, exact: bool = True) -> Locator:
