@@ -37,6 +37,9 @@ from workflow.selectors import budget_year_figures
 from workflow.selectors.evaluation import evaluation_figures
 from workflow.services.reminders import reminders_run
 
+# One xdist worker runs the whole module, so the demo is loaded once (tests/demo.py).
+pytestmark = pytest.mark.xdist_group(__name__)
+
 APPS = ("programme", "applications", "workflow")
 LOGINS = ("soker@demo.no", "radgiver@demo.no", "styre@demo.no", "admin@demo.no")
 # The seed report's 2017 (Aktivitet 4.1): frame, grants, projects, jobs reported, jobs expected.

@@ -18,6 +18,9 @@ from workflow import services, tasks
 from workflow.models import Evaluation
 from workflow.selectors.evaluation import evaluation_figures, evaluation_json
 
+# One xdist worker runs the whole module, so the demo is loaded once (tests/demo.py).
+pytestmark = pytest.mark.xdist_group(__name__)
+
 
 @pytest.fixture(scope="module")
 def demo_loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:

@@ -15,7 +15,8 @@ from programme.models import BudgetYear, User
 from tests.demo import loaded_for_the_module
 from workflow.models import BoardMeeting, Case
 
-pytestmark = pytest.mark.django_db
+# One xdist worker runs the whole module, so the demo is loaded once (tests/demo.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group(__name__)]
 
 
 @pytest.fixture(scope="module")
