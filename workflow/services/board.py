@@ -33,8 +33,8 @@ from workflow.services._core import (
     required_text,
 )
 
-# Meetings are planned for the coming year at most: the board's year plan, and the budget year
-# its decisions are charged to, go no further; a date beyond is a typing mistake.
+# A board plans its meetings a year ahead at most (its year plan); a date beyond is a typing
+# mistake, not a meeting.
 MEETING_HORIZON = relativedelta(years=1)
 
 
