@@ -5,6 +5,7 @@ number the page cannot read is refused at its field in Norwegian, saving nothing
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -12,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Application
+from programme import clock
 from tests.applications.test_drafting_pages import company_step_data, costs_data, formset, step
 
 NBSP = "\u00a0"
@@ -93,9 +95,10 @@ def test_the_effects_come_back_as_typed_and_an_empty_field_stays_empty(client, d
 
 def test_the_employees_and_the_support_already_received_come_back_as_typed(client, draft) -> None:
     assert client.post(step(draft, "company"), {**company_step_data(draft, employees_fte="12,5"), "action": "stay"})
+    granted_on = (clock.today() - dt.timedelta(days=200)).isoformat()
     declarations = formset(
         "support",
-        [{"kind": "de_minimis", "grantor": "Innovasjon Norge", "granted_on": "2025-03-01", "amount": "150 000"}],
+        [{"kind": "de_minimis", "grantor": "Innovasjon Norge", "granted_on": granted_on, "amount": "150 000"}],
     )
     client.post(step(draft, "declarations"), {**declarations, "action": "stay"})
 
