@@ -10,6 +10,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from applications.models import Application
@@ -120,11 +121,11 @@ def test_garbage_is_refused_at_its_field_in_norwegian_and_nothing_is_saved(clien
 
 
 def test_in_english_the_decimal_sign_is_a_point_and_the_thousands_are_spaced_the_same(client, draft) -> None:
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the person's choice of English
     costs = [{"category": "own_hours", "description": "Timer", "hours": "12,5", "hourly_rate": "1 000.50"}]
     assert client.post(step(draft, "costs"), {**costs_data(costs, []), "action": "stay"}).status_code == 302
 
-    shown = inputs(client.get(step(draft, "costs"), HTTP_ACCEPT_LANGUAGE="en"))
+    shown = inputs(client.get(step(draft, "costs")))
 
     assert (shown["costs-0-hours"], shown["costs-0-hourly_rate"]) == ("12.5", f"1{NBSP}000.50")
     assert shown["costs-0-amount"] == f"12{NBSP}506.25"
