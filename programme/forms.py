@@ -86,11 +86,12 @@ def describe_errors(form: forms.BaseForm) -> None:
         attrs["aria-describedby"] = " ".join([*described, f"{field_id}_error"])
 
 
-class NumberInput(forms.TextInput):
+class NumberTextInput(forms.TextInput):
     """A text box with a numeric keyboard that shows a number the way a Norwegian types it:
     ``4,5``, ``200 000``, ``1 250 000,50`` (in English ``4.5``); a whole number without
-    decimals (``400``, not ``400.0``).  What a person typed is shown back as typed.  Not ``<input type="number">``:
-    browsers refuse spaces and, in some languages, the decimal comma in it."""
+    decimals (``400``, not ``400.0``).  What a person typed is shown back as typed.  Not
+    Django's ``NumberInput`` (``<input type="number">``): browsers refuse spaces in it and, in
+    some languages, the decimal comma."""
 
     def __init__(self, attrs: dict[str, Any] | None = None, *, places: int | None = None) -> None:
         super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
@@ -112,8 +113,9 @@ class NumberField(forms.DecimalField):
     """The one field for a number a person types: hours, full-time equivalents, shares.
 
     Reads ``4,5`` and ``4.5`` in either language, ``1 250 000`` (ordinary, no-break or narrow
-    spaces between groups of three), ``-2``; refuses anything else, such as ``1,5e4``, ``NaN`` or ``12 34``, with a
-    message that shows how to write the number (programme.numbers.parse_number).
+    spaces between groups of three), ``-2``; refuses anything else, such as ``1,5e4``, ``NaN``
+    or ``12 34``, with a message that shows how to write the number
+    (programme.numbers.parse_number).
 
     ``empty_means_zero``: a field where nothing typed counts as zero (the effects of a
     project, a company's employees) reads an empty field as 0 and shows 0 as an empty field."""
@@ -128,12 +130,12 @@ class NumberField(forms.DecimalField):
     places: int | None = None
 
     def __init__(self, *, empty_means_zero: bool = False, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", NumberInput(places=self.places))
+        kwargs.setdefault("widget", NumberTextInput(places=self.places))
         if empty_means_zero:
             kwargs["required"] = False
         self.empty_means_zero = empty_means_zero
         super().__init__(**kwargs)
-        if isinstance(self.widget, NumberInput):
+        if isinstance(self.widget, NumberTextInput):
             self.widget.zero_is_empty = empty_means_zero
 
     def to_python(self, value: Any) -> Decimal | None:
@@ -166,14 +168,13 @@ class AmountField(NumberField):
     }
     places = 2
     _UNIT = re.compile(r"^(?:kr\.?|nok)\s*|\s*(?:kr\.?|nok|,-)$", re.IGNORECASE)
+    # 150.000 or 1.250.000: thousands grouped with points, as some people write them.
+    _POINTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+", flags=re.ASCII)
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 14)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
-
-    # 150.000 or 1.250.000: thousands grouped with points, as some people write them.
-    _POINTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+", flags=re.ASCII)
 
     def strip_unit(self, text: str) -> str:
         return self._UNIT.sub("", text).strip()

@@ -5,13 +5,16 @@ number the page cannot read is refused at its field in Norwegian, saving nothing
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from applications.models import Application
+from programme import clock
 from tests.applications.test_drafting_pages import company_step_data, costs_data, formset, step
 
 NBSP = "\u00a0"
@@ -93,9 +96,10 @@ def test_the_effects_come_back_as_typed_and_an_empty_field_stays_empty(client, d
 
 def test_the_employees_and_the_support_already_received_come_back_as_typed(client, draft) -> None:
     assert client.post(step(draft, "company"), {**company_step_data(draft, employees_fte="12,5"), "action": "stay"})
+    granted_on = (clock.today() - dt.timedelta(days=200)).isoformat()
     declarations = formset(
         "support",
-        [{"kind": "de_minimis", "grantor": "Innovasjon Norge", "granted_on": "2025-03-01", "amount": "150 000"}],
+        [{"kind": "de_minimis", "grantor": "Innovasjon Norge", "granted_on": granted_on, "amount": "150 000"}],
     )
     client.post(step(draft, "declarations"), {**declarations, "action": "stay"})
 
@@ -117,11 +121,11 @@ def test_garbage_is_refused_at_its_field_in_norwegian_and_nothing_is_saved(clien
 
 
 def test_in_english_the_decimal_sign_is_a_point_and_the_thousands_are_spaced_the_same(client, draft) -> None:
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the person's choice of English
     costs = [{"category": "own_hours", "description": "Timer", "hours": "12,5", "hourly_rate": "1 000.50"}]
     assert client.post(step(draft, "costs"), {**costs_data(costs, []), "action": "stay"}).status_code == 302
 
-    shown = inputs(client.get(step(draft, "costs"), HTTP_ACCEPT_LANGUAGE="en"))
+    shown = inputs(client.get(step(draft, "costs")))
 
     assert (shown["costs-0-hours"], shown["costs-0-hourly_rate"]) == ("12.5", f"1{NBSP}000.50")
     assert shown["costs-0-amount"] == f"12{NBSP}506.25"

@@ -1,6 +1,7 @@
 """Every page of the site, as each of the programme's people sees it in Norwegian, writes its
 numbers the Norwegian way: amounts in kroner (``1 250 000 kr``, never ``NOK``), no number with
-a decimal point (``200000.00``, ``4.5``, ``400.0``) in the text or in a form input, and
+a decimal point (``200000.00``, ``4.5``, ``400.0``) or shown as Django shows a bare Decimal
+(``200000,00``) in the text or in a form input, and
 organisation numbers in groups of three (``948 009 943``).
 
 The pages are walked from the URL configuration (tests/security/routes.py), on side A of the
@@ -32,6 +33,9 @@ _DATE = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 _INDUSTRY_CODE = re.compile(r"\b\d{2}\.\d{2,3}\b")
 _DECIMAL_POINT = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
 _NOK = re.compile(r"\bNOK\b")
+# A Decimal shown as Django localizes it without grouping: 200000,00 (never from |nok; a share
+# rounded to 40,00 % is fine).
+_RAW_AMOUNT = re.compile(r"(?<![\w,])(?:\d{4,},\d+|\d+,00)(?![\w,])(?!\s*%)")
 
 
 class _Page(HTMLParser):
@@ -97,6 +101,7 @@ def problems(html: str, org_numbers: set[str]) -> list[str]:
     found = []
     loose = _INDUSTRY_CODE.sub(" ", _DATE.sub(" ", text))
     found += [f"a decimal point: {match}" for match in _DECIMAL_POINT.findall(loose)]
+    found += [f"an amount without spaces or with ,00: {match}" for match in _RAW_AMOUNT.findall(loose)]
     found += [f"NOK: …{text[max(0, m.start() - 30) : m.end() + 10]}…" for m in _NOK.finditer(text)]
     found += [f"organisation number unspaced: {number}" for number in org_numbers if number in text]
     for name, value in page.numbers:
@@ -127,4 +132,4 @@ def test_every_page_writes_amounts_decimals_and_organisation_numbers_the_norwegi
             seen += 1
             wrong += [f"{name} as {role}: {problem}" for problem in problems(response.content.decode(), org_numbers)]
     assert seen > 100  # the walk reached the pages
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
