@@ -95,6 +95,7 @@ def web(tmp_path: Path):
         HTTPS="False",  # plain http on 127.0.0.1, as behind docker-compose
         SECRET_KEY=settings.SECRET_KEY,  # the sessions this test makes must hold there
         ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL=f"http://127.0.0.1:{port}",  # required when DEBUG is off
     )
     args = [sys.executable, "-m", "gunicorn", "programme.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     process = start([*args, "--workers=1", "--timeout=60", "--access-logfile=-"], log, env)

@@ -250,10 +250,15 @@ def test_a_decision_made_as_of_an_earlier_day_gets_its_letter_dated_then(
 ):
     # As the demo and an imported portfolio decide: as of a past day, while the worker makes
     # the letter later, on the real day.
-    case = case_in(world, State.ON_AGENDA)
+    decided = clock.now() - timedelta(days=40)
+    # The meeting was that day, and the case was submitted before it (a meeting decides only
+    # cases submitted by its date, on or after the date itself).
+    world.meeting.date = timezone.localdate(decided)
+    world.meeting.save(update_fields=["date"])
+    with clock.travel_to(decided - timedelta(days=1)):
+        case = case_in(world, State.ON_AGENDA)
     sent = []
     monkeypatch.setattr(tasks.issue_letter, "delay", lambda *args: sent.append(args))
-    decided = clock.now() - timedelta(days=40)
     with clock.travel_to(decided), django_capture_on_commit_callbacks(execute=True):
         services.decision_reject(case=case, actor=world.board_member, reasons="Svak forankring.")
 
