@@ -172,8 +172,13 @@ def test_every_test_starts_at_noon_in_oslo_on_the_test_date():
 def test_a_process_a_test_starts_runs_on_the_tests_clock():
     """A Celery worker or gunicorn does not share this process's patched clock; started with
     subprocess_env() it runs on the same clock (tests/subprocess_clock/sitecustomize.py)."""
-    script = "import time; from django.utils import timezone; print(time.time(), timezone.localdate(timezone.now()))"
+    # It reads the clock only after a pause: its clock runs from the moment it starts.
+    script = (
+        "import time; time.sleep(2); from django.utils import timezone; "
+        "print(time.time(), timezone.localdate(timezone.now()))"
+    )
     env = {"DJANGO_SETTINGS_MODULE": "programme.settings", **frozen_clock.subprocess_env()}
+    started = clock.now().timestamp()
     shown = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {script}"],
         cwd=TESTS.parent,
@@ -185,4 +190,4 @@ def test_a_process_a_test_starts_runs_on_the_tests_clock():
     ).stdout.split()
     seconds, day = float(shown[0]), dt.date.fromisoformat(shown[1])
     assert day == frozen_clock.session_today()
-    assert abs(seconds - clock.now().timestamp()) < 60
+    assert started + 2 <= seconds <= clock.now().timestamp() + 0.1  # it read this test's clock

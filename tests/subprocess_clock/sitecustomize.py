@@ -16,3 +16,6 @@ if _offset:
 
     # The real clock, read before the travel starts: the test's clock is this plus the offset.
     time_machine.travel(time.time() + float(_offset), tick=True).start()
+    # A ticking travel starts to tick at the first reading, not at its start: read now, or the
+    # process's clock would lag the test's by the seconds it takes to start (Django, Celery).
+    time.time()
