@@ -11,6 +11,7 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -117,7 +118,7 @@ def test_the_follow_up_lists_completed_and_closed_projects(world: World, client:
     assert cases["completed"].reference in table and cases["closed"].reference in table
     assert cases["accepted"].reference not in table
     final_paid = cases["completed"].payments.get(is_final=True).paid_on
-    due = final_paid.replace(year=final_paid.year + 2)  # the 24-month report
+    due = final_paid + relativedelta(months=24)  # the 24-month report (from 29 February: 28 February)
     assert f"{due:%d.%m.%Y}" in table
     assert f'action="{url("job_report_on_behalf", world, cases["completed"].pk)}"' in html
     assert f'action="{url("job_report_on_behalf", world, cases["closed"].pk)}"' not in html
