@@ -120,7 +120,7 @@ def test_the_follow_up_lists_completed_and_closed_projects(world: World, client:
     assert cases["completed"].reference in table and cases["closed"].reference in table
     assert cases["accepted"].reference not in table
     final_paid = cases["completed"].payments.get(is_final=True).paid_on
-    due = final_paid + relativedelta(months=24)  # the 24-month report (29.02 → 28.02)
+    due = final_paid + relativedelta(months=24)  # the 24-month report (from 29 February: 28 February)
     assert f"{due:%d.%m.%Y}" in table
     assert f'action="{url("job_report_on_behalf", world, cases["completed"].pk)}"' in html
     assert f'action="{url("job_report_on_behalf", world, cases["closed"].pk)}"' not in html
