@@ -3,7 +3,8 @@
 #   make run    set up .venv, migrate, load the demo data, collect static files, then run the
 #               web server on http://localhost:8000 with a Celery worker and beat beside it
 #   make test   set up .venv, then lint, format check, Django checks, migration check, pytest
-#               (two processes, the migrated test database reused), on today's date
+#               (two processes, then the tests that start processes; the migrated test
+#               databases reused), on today's date
 #   make test-dates   the date-sensitive tests on each of TEST_DATES (as CI does after make test)
 #
 # DATABASE_URL, REDIS_URL and the other settings variables are read from the environment;
@@ -22,11 +23,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 DEV_STAMP := $(VENV)/.requirements-dev-installed
 
-# Two test processes (pytest-xdist); the tests that commit or start processes run one after
-# the other in one of them (tests/conftest.py).  --reuse-db keeps the migrated test databases
-# for the next run; their names carry a digest of the migrations, so a changed migration gets
-# a new one.
-PYTEST := $(BIN)/pytest -n 2 --dist loadgroup --reuse-db
+# The tests that roll back in two processes (pytest-xdist), then those that commit or start
+# processes (Celery workers, gunicorn, a live server) on their own, one after the other: a
+# Celery message one test leaves must not reach the worker another test started meanwhile
+# (tests/conftest.py, "services").  --reuse-db keeps the migrated test databases for the next
+# run; their names carry a digest of the migrations, so a changed migration gets a new one.
+PYTEST_PARALLEL := $(BIN)/pytest -n 2 --reuse-db -m "not services"
+PYTEST_SERVICES := $(BIN)/pytest --reuse-db -m services
 # Around the turn of the year and a leap day (README, "Tests on a fixed date").
 TEST_DATES := 2026-12-07 2026-12-31 2027-01-01 2028-02-29
 # The tests whose outcome depends on the date: deadlines, lapses, reminders, budget years,
@@ -47,14 +50,16 @@ test: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(PYTEST)
+	$(PYTEST_PARALLEL)
+	$(PYTEST_SERVICES)
 
 # Every date is run, and the dates that failed are named at the end.
 test-dates: $(DEV_STAMP)
 	failed=""; \
 	for day in $(TEST_DATES); do \
 		echo "==> TEST_TODAY=$$day"; \
-		TEST_TODAY=$$day $(PYTEST) -q $(DATE_TESTS) || failed="$$failed $$day"; \
+		{ TEST_TODAY=$$day $(PYTEST_PARALLEL) -q $(DATE_TESTS) && \
+		  TEST_TODAY=$$day $(PYTEST_SERVICES) -q $(DATE_TESTS); } || failed="$$failed $$day"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "the date-sensitive tests failed on:$$failed" >&2; exit 1; fi
 

@@ -73,12 +73,15 @@ def postgresql_required() -> None:
 
 # --- Two processes (pytest-xdist, `make test`) ---------------------------------------------
 # Each xdist worker has its own test database (pytest-django: test_<name>_gw0, _gw1), but the
-# Redis database, the Celery queue and the machine are shared.  Tests that commit (live server,
-# transaction=True) can leave a Celery message behind for whichever worker process reads the
-# queue next, and a Celery worker of the other xdist worker would run it against its own
-# database, where the same primary key may be another case; the fault tests also flush Redis.
-# So every test that commits or starts processes runs in one group, one after the other, on
-# one xdist worker (--dist loadgroup); the rest, which roll back, share the other.
+# Redis database, the Celery queue and the machine are shared.  A Celery message that a test
+# leaves behind (one that rolls back, with its on-commit callbacks run) is read by whichever
+# worker process reads the queue next; a Celery worker started by a test in the other xdist
+# process would run it against its own database, where the same primary key may be another
+# row (seen: a fault test's worker took another test's evaluation message and the test's own
+# never came); the fault tests also flush Redis.  So every test that commits or starts
+# processes is marked ``services``: `make test` runs the others in two processes first
+# (-m "not services"), then these alone, one after the other (-m services).  They are also one
+# xdist group, for a run with -n 2 --dist loadgroup of everything.
 SERVICES_GROUP = "services"
 _SERVICE_FOLDERS = ("browser", "integration")
 
@@ -100,6 +103,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # tryfirst: before pytest-xdist reads the group marks.
     for item in items:
         if _commits_or_starts_processes(item):
+            item.add_marker(pytest.mark.services)
             item.add_marker(pytest.mark.xdist_group(SERVICES_GROUP))
 
 
